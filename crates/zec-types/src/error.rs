@@ -1,0 +1,176 @@
+//! The one error-code table: every code zecd sends, and the HTTP status it travels with.
+//!
+//! Codes are the vendor's UPPER_SNAKE wire strings (spec §3). Where the vendor's HTTP status is
+//! not documented (spec §3.1 marks them as inferred), the status chosen here is recorded in the
+//! README's "Choices" section.
+
+use std::fmt;
+
+macro_rules! error_codes {
+    ($($(#[$doc:meta])* $variant:ident = ($status:literal, $code:literal);)*) => {
+        /// An error code of the Zenlayer Cloud API, with its HTTP status.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ErrorCode {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl ErrorCode {
+            /// Every code, in table order.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)*];
+
+            /// The wire string, e.g. `INVALID_INSTANCE_NOT_FOUND`.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $code,)*
+                }
+            }
+
+            /// The HTTP status this code is sent with.
+            pub const fn http_status(self) -> u16 {
+                match self {
+                    $(ErrorCode::$variant => $status,)*
+                }
+            }
+
+            /// Looks a wire string up in the table.
+            pub fn parse(code: &str) -> Option<Self> {
+                match code {
+                    $($code => Some(ErrorCode::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    // Common codes (spec §3.1).
+    /// Unexpected server-side failure; the cause is logged, never returned.
+    InternalServerError = (500, "INTERNAL_SERVER_ERROR");
+    ServiceTemporaryUnavailable = (503, "SERVICE_TEMPORARY_UNAVAILABLE");
+    RequestTimedOut = (504, "REQUEST_TIMED_OUT");
+    InvalidOperationTimeout = (504, "INVALID_OPERATION_TIMEOUT");
+    RequestLimitExceeded = (429, "REQUEST_LIMIT_EXCEEDED");
+    AuthFailureInvalidAuthorization = (401, "AUTHFAILURE_INVALID_AUTHORIZATION");
+    AuthFailureSignatureFailure = (401, "AUTHFAILURE_SIGNATURE_FAILURE");
+    AuthFailureSignatureExpired = (401, "AUTHFAILURE_SIGNATURE_EXPIRED");
+    /// No permission for the action, or an action the service does not have.
+    AuthFailureUnauthorizedOperation = (403, "AUTHFAILURE_UNAUTHORIZED_OPERATION");
+    MissingParameter = (400, "MISSING_PARAMETER");
+    InvalidParameterType = (400, "INVALID_PARAMETER_TYPE");
+    InvalidParameterExceedMaximum = (400, "INVALID_PARAMETER_EXCEED_MAXIMUM");
+    InvalidParameterLessMinimum = (400, "INVALID_PARAMETER_LESS_MINIMUM");
+    InvalidParameterExceedLength = (400, "INVALID_PARAMETER_EXCEED_LENGTH");
+    InvalidParameterLessLength = (400, "INVALID_PARAMETER_LESS_LENGTH");
+    InvalidParameterPatternError = (400, "INVALID_PARAMETER_PATTERN_ERROR");
+    InvalidParameterDateFormatError = (400, "INVALID_PARAMETER_DATE_FORMAT_ERROR");
+    InvalidParameterValue = (400, "INVALID_PARAMETER_VALUE");
+    OperationFailedForRecycleResource = (403, "OPERATION_FAILED_FOR_RECYCLE_RESOURCE");
+    OperationFailedResourceGroupNotFound = (404, "OPERATION_FAILED_RESOURCE_GROUP_NOT_FOUND");
+    OperationFailedResourceNotFound = (404, "OPERATION_FAILED_RESOURCE_NOT_FOUND");
+
+    // Instance codes (spec §3.2).
+    InvalidInstanceNotFound = (404, "INVALID_INSTANCE_NOT_FOUND");
+    OperationDeniedInstanceRecycled = (403, "OPERATION_DENIED_INSTANCE_RECYCLED");
+    OperationDeniedInstanceNotStopped = (403, "OPERATION_DENIED_INSTANCE_NOT_STOPPED");
+    OperationDeniedInstanceNotRunning = (403, "OPERATION_DENIED_INSTANCE_NOT_RUNNING");
+    OperationDeniedInstanceStatus = (403, "OPERATION_DENIED_INSTANCE_STATUS");
+    OperationDeniedInstanceNotRecycled = (403, "OPERATION_DENIED_INSTANCE_NOT_RECYCLED");
+    OperationDeniedInstanceQuotaExceed = (403, "OPERATION_DENIED_INSTANCE_QUOTA_EXCEED");
+    InvalidPasswordMalformed = (400, "INVALID_PASSWORD_MALFORMED");
+    InvalidInstanceTypeNotChanged = (403, "INVALID_INSTANCE_TYPE_NOT_CHANGED");
+    OperationFailedInstanceTypeUnsupported = (400, "OPERATION_FAILED_INSTANCE_TYPE_UNSUPPORTED");
+    OperationDeniedInstanceStatusNotSupport = (400, "OPERATION_DENIED_INSTANCE_STATUS_NOT_SUPPORT");
+    UnsupportedOperationInstanceBeingRecycle = (400, "UNSUPPORTED_OPERATION_INSTANCE_BEING_RECYCLE");
+    UnsupportedOperationZoneNotSupport = (400, "UNSUPPORTED_OPERATION_ZONE_NOT_SUPPORT");
+    StockInsufficient = (400, "STOCK_INSUFFICIENT");
+
+    // Catalog lookups (BMC analogues, spec §3.2).
+    InvalidZoneNotFound = (404, "INVALID_ZONE_NOT_FOUND");
+    InvalidImageNotFound = (404, "INVALID_IMAGE_NOT_FOUND");
+    InvalidInstanceTypeNotFound = (404, "INVALID_INSTANCE_TYPE_NOT_FOUND");
+    InvalidSubnetNotFound = (404, "INVALID_SUBNET_NOT_FOUND");
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An error as the API reports it: a code from the table and a message for humans.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn http_status(&self) -> u16 {
+        self.code.http_status()
+    }
+
+    /// The parameter is required but absent (or null).
+    pub fn missing(field: &str) -> Self {
+        Self::new(
+            ErrorCode::MissingParameter,
+            format!("The parameter `{field}` is required."),
+        )
+    }
+
+    /// Any server-side failure. The cause belongs in the log, not in the response.
+    pub fn internal() -> Self {
+        Self::new(
+            ErrorCode::InternalServerError,
+            "An internal error occurred; retry later or report the requestId.",
+        )
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_code_round_trips_and_is_unique() {
+        let mut seen = HashSet::new();
+        for &code in ErrorCode::ALL {
+            assert!(seen.insert(code.as_str()), "duplicate {code}");
+            assert_eq!(ErrorCode::parse(code.as_str()), Some(code));
+            assert!(
+                code.as_str()
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b == b'_'),
+                "{code} is not UPPER_SNAKE"
+            );
+            let status = code.http_status();
+            assert!((400..600).contains(&status), "{code} has status {status}");
+        }
+        assert_eq!(ErrorCode::parse("NOPE"), None);
+    }
+
+    #[test]
+    fn rate_limit_is_429_as_the_sdks_expect() {
+        assert_eq!(ErrorCode::RequestLimitExceeded.http_status(), 429);
+        assert_eq!(
+            ErrorCode::RequestLimitExceeded.as_str(),
+            "REQUEST_LIMIT_EXCEEDED"
+        );
+    }
+}
