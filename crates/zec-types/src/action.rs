@@ -84,6 +84,7 @@ actions! {
         DescribeImages,
         DescribeVpcs,
         DescribeSubnets,
+        DescribeSecurityGroups,
     }
 }
 

@@ -48,14 +48,14 @@ error_codes! {
     /// Unexpected server-side failure; the cause is logged, never returned.
     InternalServerError = (500, "INTERNAL_SERVER_ERROR");
     ServiceTemporaryUnavailable = (503, "SERVICE_TEMPORARY_UNAVAILABLE");
-    RequestTimedOut = (504, "REQUEST_TIMED_OUT");
+    RequestTimedOut = (503, "REQUEST_TIMED_OUT");
     InvalidOperationTimeout = (504, "INVALID_OPERATION_TIMEOUT");
     RequestLimitExceeded = (429, "REQUEST_LIMIT_EXCEEDED");
     AuthFailureInvalidAuthorization = (401, "AUTHFAILURE_INVALID_AUTHORIZATION");
     AuthFailureSignatureFailure = (401, "AUTHFAILURE_SIGNATURE_FAILURE");
     AuthFailureSignatureExpired = (401, "AUTHFAILURE_SIGNATURE_EXPIRED");
     /// No permission for the action, or an action the service does not have.
-    AuthFailureUnauthorizedOperation = (403, "AUTHFAILURE_UNAUTHORIZED_OPERATION");
+    AuthFailureUnauthorizedOperation = (401, "AUTHFAILURE_UNAUTHORIZED_OPERATION");
     MissingParameter = (400, "MISSING_PARAMETER");
     InvalidParameterType = (400, "INVALID_PARAMETER_TYPE");
     InvalidParameterExceedMaximum = (400, "INVALID_PARAMETER_EXCEED_MAXIMUM");
@@ -85,11 +85,33 @@ error_codes! {
     UnsupportedOperationZoneNotSupport = (400, "UNSUPPORTED_OPERATION_ZONE_NOT_SUPPORT");
     StockInsufficient = (400, "STOCK_INSUFFICIENT");
 
-    // Catalog lookups (BMC analogues, spec §3.2).
+    // CreateZecInstances and ResetInstance (the vendor's CreateZecInstances error table).
     InvalidZoneNotFound = (404, "INVALID_ZONE_NOT_FOUND");
     InvalidImageNotFound = (404, "INVALID_IMAGE_NOT_FOUND");
     InvalidInstanceTypeNotFound = (404, "INVALID_INSTANCE_TYPE_NOT_FOUND");
     InvalidSubnetNotFound = (404, "INVALID_SUBNET_NOT_FOUND");
+    InvalidSecurityGroupNotFound = (404, "INVALID_SECURITY_GROUP_NOT_FOUND");
+    InvalidKeyPairNotFound = (404, "INVALID_KEY_PAIR_NOT_FOUND");
+    /// Neither a password nor a key pair was given.
+    InvalidPasswordKeyPairMissing = (404, "INVALID_PASSWORD_KEY_PAIR_MISSING");
+    /// Both a password and a key pair were given.
+    InvalidLoginSettingConflict = (400, "INVALID_LOGIN_SETTING_CONFLICT");
+    InvalidImagePasswordNotSupport = (400, "INVALID_IMAGE_PASSWORD_NOT_SUPPORT");
+    InvalidImageKeyPairNotSupport = (400, "INVALID_IMAGE_KEY_PAIR_NOT_SUPPORT");
+    InvalidInstanceNameExceed = (400, "INVALID_PARAMETER_INSTANCE_NAME_EXCEED");
+    InvalidInstanceNameExceedMinimumLength = (400, "INVALID_PARAMETER_INSTANCE_NAME_EXCEED_MINIMUM_LENGTH");
+    InvalidInstanceNameMalformed = (400, "INVALID_PARAMETER_INSTANCE_NAME_MALFORMED");
+    InvalidDataDiskCountLimitation = (400, "INVALID_DATA_DISK_COUNT_LIMITATION");
+    InvalidDiskIllegalAmount = (400, "INVALID_DISK_ILLEGAL_AMOUNT");
+    InvalidDiskCategoryType = (400, "INVALID_DISK_CATEGORY_TYPE");
+    InvalidSystemDiskExceedLimit = (400, "INVALID_SYSTEM_DISK_EXCEED_LIMIT");
+    InvalidImageSizeExceed = (400, "INVALID_IMAGE_SIZE_EXCEED");
+    OperationDeniedSubnetZoneMismatch = (400, "OPERATION_DENIED_SUBNET_ZONE_MISMATCH");
+    InvalidSubnetIpv4Insufficient = (409, "INVALID_SUBNET_IPV4_INSUFFICIENT");
+    InvalidIpOutOfRange = (400, "INVALID_IP_OUT_OF_RANGE");
+    InvalidUserDataExceed = (400, "INVALID_PARAMETER_USER_DATA_EXCEED");
+    InvalidIpStackTypeNotSupport = (400, "INVALID_IP_STACK_TYPE_NOT_SUPPORT");
+    InvalidImageAgentNotSupport = (400, "INVALID_IMAGE_AGENT_NOT_SUPPORT");
 }
 
 impl fmt::Display for ErrorCode {
@@ -156,7 +178,7 @@ mod tests {
             assert!(
                 code.as_str()
                     .bytes()
-                    .all(|b| b.is_ascii_uppercase() || b == b'_'),
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'),
                 "{code} is not UPPER_SNAKE"
             );
             let status = code.http_status();

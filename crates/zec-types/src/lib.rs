@@ -7,6 +7,7 @@
 pub mod action;
 pub mod envelope;
 pub mod error;
+pub mod model;
 pub mod status;
 
 pub use action::{Action, Service};

@@ -1,0 +1,605 @@
+//! CreateZecInstances: from a request to a plan of instances, checked against the catalog.
+//! Pure: the store turns a plan into instances, handing out ids and addresses.
+
+use crate::catalog::{Catalog, Login};
+use crate::cidr::Ipv4Cidr;
+use crate::clock::Millis;
+use crate::instance::{AccountId, Disk, Instance, Internet, Pending};
+use crate::lifecycle::{Phase, Target};
+use crate::params::{at_least, at_most, length, max_items, one_of, required};
+use std::collections::HashSet;
+use std::net::Ipv4Addr;
+use zec_types::model::CreateZecInstancesRequest;
+use zec_types::{ApiError, ErrorCode, InstanceStatus};
+
+pub const MAX_INSTANCE_COUNT: i64 = 100;
+pub const DISK_CATEGORIES: &[&str] = &["Standard NVMe SSD", "Basic NVMe SSD"];
+pub const DEFAULT_DISK_CATEGORY: &str = "Standard NVMe SSD";
+pub const NIC_NETWORK_TYPES: &[&str] = &["Auto", "FailOver", "VirtioOnly", "VfOnly"];
+pub const INTERNET_CHARGE_TYPES: &[&str] = &["ByBandwidth", "ByTrafficPackage", "BandwidthCluster"];
+pub const NETWORK_LINE_TYPES: &[&str] = &[
+    "PremiumBGP",
+    "CN2",
+    "PathBasedBandwidthIP",
+    "LocalLine",
+    "StandardBGP",
+    "CMI",
+    "CUG",
+    "CTG",
+];
+pub const SYSTEM_DISK_MAX: i64 = 1024;
+pub const DATA_DISK_MIN: i64 = 20;
+pub const DATA_DISK_MAX: i64 = 32768;
+pub const MAX_TAGS: usize = 20;
+pub const MAX_USER_DATA: usize = 16 * 1024;
+const PASSWORD_SPECIALS: &str = "~!@$^*-_=+|;:,.?";
+
+/// What one CreateZecInstances call will make: `names.len()` instances alike but for name,
+/// ids and addresses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreatePlan {
+    pub names: Vec<String>,
+    pub subnet_cidr: Ipv4Cidr,
+    /// The private address asked for, given to the first instance if free.
+    pub lan_ip: Option<Ipv4Addr>,
+    /// The region's public pool, when the instances get public addresses.
+    pub public_pool: Option<Ipv4Cidr>,
+    pub data_disk: Option<DiskSpec>,
+    pub template: Instance,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiskSpec {
+    pub size: u32,
+    pub category: String,
+    pub bursting: bool,
+}
+
+/// Ids and addresses the store hands one planned instance.
+#[derive(Debug, Clone, Copy)]
+pub struct Allocation {
+    pub id: u64,
+    pub nic_id: u64,
+    pub system_disk_id: u64,
+    pub data_disk_id: Option<u64>,
+    pub private_ipv4: Ipv4Addr,
+    pub public_ipv4: Option<Ipv4Addr>,
+}
+
+impl CreatePlan {
+    /// The `index`-th instance of the plan, deploying from `now` until `due`.
+    pub fn instantiate(
+        &self,
+        index: usize,
+        a: Allocation,
+        now: Millis,
+        due: Millis,
+        outcome: Target,
+    ) -> Instance {
+        let mut i = self.template.clone();
+        i.id = a.id;
+        i.name = self.names[index].clone();
+        i.nic_id = a.nic_id;
+        i.system_disk.id = a.system_disk_id;
+        i.system_disk.name = format!("{}-system", i.name);
+        if let (Some(spec), Some(id)) = (&self.data_disk, a.data_disk_id) {
+            i.data_disks = vec![Disk {
+                id,
+                name: format!("{}-data", i.name),
+                size: spec.size,
+                category: spec.category.clone(),
+                bursting: spec.bursting,
+            }];
+        }
+        i.private_ipv4 = a.private_ipv4;
+        i.public_ipv4 = a.public_ipv4;
+        i.created_at = now;
+        i.updated_at = now;
+        i.status = InstanceStatus::Deploying;
+        i.pending = Some(Pending {
+            phase: Phase::Deploy,
+            due,
+            outcome,
+        });
+        i
+    }
+}
+
+/// Checks a request against the catalog. `resource_group_id` is the caller's group, already
+/// resolved (absent ⇒ the account's default group).
+pub fn plan(
+    req: &CreateZecInstancesRequest,
+    catalog: &Catalog,
+    account: AccountId,
+    resource_group_id: &str,
+) -> Result<CreatePlan, ApiError> {
+    let zone_id = required("zoneId", &req.zone_id)?;
+    let image_id = required("imageId", &req.image_id)?;
+    let type_id = required("instanceType", &req.instance_type)?;
+    let subnet_id = required("subnetId", &req.subnet_id)?;
+
+    let zone = catalog.zone(zone_id).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::InvalidZoneNotFound,
+            format!("The specified zoneId `{zone_id}` is not found."),
+        )
+    })?;
+    let itype = catalog
+        .instance_type(type_id)
+        .filter(|_| zone.instance_types.iter().any(|t| t == type_id))
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::InvalidInstanceTypeNotFound,
+                format!("The instance type `{type_id}` is not offered in zone `{zone_id}`."),
+            )
+        })?;
+    if zone.sold_out.iter().any(|t| t == type_id) {
+        return Err(ApiError::new(
+            ErrorCode::StockInsufficient,
+            format!("The instance type `{type_id}` is out of stock in zone `{zone_id}`."),
+        ));
+    }
+    let image = catalog
+        .image(image_id)
+        .filter(|i| i.offered_in(zone_id))
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::InvalidImageNotFound,
+                format!("The image `{image_id}` is not found in zone `{zone_id}`."),
+            )
+        })?;
+    let subnet = catalog.subnet(subnet_id).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::InvalidSubnetNotFound,
+            format!("The subnet `{subnet_id}` is not found."),
+        )
+    })?;
+    if subnet.region != zone.region {
+        return Err(ApiError::new(
+            ErrorCode::OperationDeniedSubnetZoneMismatch,
+            format!(
+                "The subnet `{subnet_id}` is in region {}, not in zone {zone_id}'s region {}.",
+                subnet.region, zone.region
+            ),
+        ));
+    }
+    let vpc = catalog.vpc(&subnet.vpc).expect("catalog checked: subnet's vpc exists");
+
+    let count = req.instance_count.unwrap_or(1);
+    at_least("instanceCount", count, 1)?;
+    at_most("instanceCount", count, MAX_INSTANCE_COUNT)?;
+    let names = instance_names(req.instance_name.as_deref().unwrap_or("instance"), count as usize)?;
+
+    check_login(req, image.login)?;
+
+    let system = req.system_disk.clone().unwrap_or_default();
+    let system_size = system.disk_size.unwrap_or(i64::from(image.min_disk_size));
+    if system_size < i64::from(image.min_disk_size) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidImageSizeExceed,
+            format!(
+                "The image `{image_id}` needs a system disk of at least {} GiB; got {system_size}.",
+                image.min_disk_size
+            ),
+        ));
+    }
+    if system_size > SYSTEM_DISK_MAX {
+        return Err(ApiError::new(
+            ErrorCode::InvalidSystemDiskExceedLimit,
+            format!("The system disk may be at most {SYSTEM_DISK_MAX} GiB; got {system_size}."),
+        ));
+    }
+    let system_category = disk_category("systemDisk.diskCategory", system.disk_category.as_deref())?;
+
+    let data_disk = data_disk(req)?;
+    let nic_network_type = match req.nic_network_type.as_deref() {
+        None => "Auto",
+        Some(t) => {
+            let t = one_of("nicNetworkType", t, NIC_NETWORK_TYPES)?;
+            if !image.nic_network_types.iter().any(|n| n == t) {
+                return Err(ApiError::new(
+                    ErrorCode::InvalidParameterValue,
+                    format!("The image `{image_id}` does not support nicNetworkType `{t}`."),
+                ));
+            }
+            t
+        }
+    };
+    let time_zone = match req.time_zone.as_deref() {
+        None => zone.time_zone.as_str(),
+        Some(tz) => check_time_zone(tz)?,
+    };
+    let security_group_id = match req.security_group_id.as_deref() {
+        None => vpc.security_group.as_str(),
+        Some(id) => catalog.security_group(id).map(|s| s.id.as_str()).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::InvalidSecurityGroupNotFound,
+                format!("The security group `{id}` is not found."),
+            )
+        })?,
+    };
+    let lan_ip = match req.lan_ip.as_deref() {
+        None => None,
+        Some(ip) => Some(check_lan_ip(ip, subnet.cidr)?),
+    };
+    if let Some(stack) = req.ip_stack_type.as_deref() {
+        one_of("ipStackType", stack, &["IPv4", "IPv4_IPv6", "IPv6"])?;
+        if stack != "IPv4" {
+            return Err(ApiError::new(
+                ErrorCode::InvalidIpStackTypeNotSupport,
+                format!("The subnet `{subnet_id}` is IPv4 only; ipStackType `{stack}` is not supported."),
+            ));
+        }
+    }
+    let internet = internet(req, &itype.internet_charge_types, itype.max_bandwidth_out)?;
+    if req.eip_ids.as_ref().is_some_and(|ids| !ids.is_empty()) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidParameterValue,
+            "Binding existing EIPs (`eipIds`) is not supported by zecd; use internetChargeType to get a public address.",
+        ));
+    }
+    let enable_agent = match req.enable_agent {
+        Some(true) if !image.agent => {
+            return Err(ApiError::new(
+                ErrorCode::InvalidImageAgentNotSupport,
+                format!("The image `{image_id}` cannot run the guest agent."),
+            ));
+        }
+        Some(v) => v,
+        None => image.agent,
+    };
+    let tags = tags(req)?;
+    if let Some(data) = &req.user_data
+        && data.len() > MAX_USER_DATA
+    {
+        return Err(ApiError::new(
+            ErrorCode::InvalidUserDataExceed,
+            format!("`userData` may be at most {MAX_USER_DATA} bytes."),
+        ));
+    }
+
+    let region = catalog.region(&zone.region).expect("catalog checked: zone's region exists");
+    let template = Instance {
+        id: 0,
+        account,
+        name: String::new(),
+        zone_id: zone.id.clone(),
+        region_id: zone.region.clone(),
+        instance_type: itype.id.clone(),
+        cpu: itype.cpu,
+        memory: itype.memory,
+        image_id: image.id.clone(),
+        image_name: image.name.clone(),
+        time_zone: time_zone.to_owned(),
+        nic_network_type: nic_network_type.to_owned(),
+        status: InstanceStatus::Deploying,
+        pending: None,
+        system_disk: Disk {
+            id: 0,
+            name: String::new(),
+            size: system_size as u32,
+            category: system_category.to_owned(),
+            bursting: system.bursting_enabled.unwrap_or(false),
+        },
+        data_disks: Vec::new(),
+        private_ipv4: Ipv4Addr::UNSPECIFIED,
+        public_ipv4: None,
+        internet: internet.clone(),
+        key_id: req.key_id.clone(),
+        vpc_id: vpc.id.clone(),
+        subnet_id: subnet.id.clone(),
+        security_group_id: security_group_id.to_owned(),
+        enable_agent,
+        enable_agent_monitor: false,
+        enable_ip_forward: req.enable_ip_forward.unwrap_or(false),
+        created_at: 0,
+        updated_at: 0,
+        resource_group_id: resource_group_id.to_owned(),
+        nic_id: 0,
+        tags,
+        placement_group_id: req.placement_group_id.clone(),
+        nested_virtualization: req
+            .instance_options
+            .as_ref()
+            .is_some_and(|o| o.nested_virtualization),
+    };
+    Ok(CreatePlan {
+        names,
+        subnet_cidr: subnet.cidr,
+        lan_ip,
+        public_pool: internet.map(|_| region.public_ipv4_pool),
+        data_disk,
+        template,
+    })
+}
+
+/// Expands `[begin,bits]` patterns: the i-th instance gets `begin + i`, zero-padded to `bits`
+/// digits (begin 0..=99999, default 0; bits 1..=6, default 6). Every name must then be 2–63
+/// letters, digits, `-` or `.`, starting and ending with a letter or digit.
+pub fn instance_names(pattern: &str, count: usize) -> Result<Vec<String>, ApiError> {
+    let malformed = |why: String| ApiError::new(ErrorCode::InvalidInstanceNameMalformed, why);
+    // Split into literal text and numbering tokens.
+    enum Part<'a> {
+        Text(&'a str),
+        Number { begin: u64, bits: usize },
+    }
+    let mut parts = Vec::new();
+    let mut rest = pattern;
+    while let Some(open) = rest.find('[') {
+        let close = rest[open..]
+            .find(']')
+            .map(|c| open + c)
+            .ok_or_else(|| malformed(format!("`{pattern}`: `[` without `]`.")))?;
+        parts.push(Part::Text(&rest[..open]));
+        let inner = &rest[open + 1..close];
+        let (b, n) = inner.split_once(',').unwrap_or((inner, ""));
+        let num = |s: &str, default: u64, max: u64| -> Result<u64, ApiError> {
+            if s.is_empty() {
+                return Ok(default);
+            }
+            s.parse::<u64>()
+                .ok()
+                .filter(|v| *v <= max)
+                .ok_or_else(|| malformed(format!("`{pattern}`: `[{inner}]` is not [begin,bits] with begin 0-99999 and bits 1-6.")))
+        };
+        let begin = num(b, 0, 99_999)?;
+        let bits = num(n, 6, 6)? as usize;
+        if bits == 0 {
+            return Err(malformed(format!("`{pattern}`: bits must be 1-6.")));
+        }
+        parts.push(Part::Number { begin, bits });
+        rest = &rest[close + 1..];
+    }
+    parts.push(Part::Text(rest));
+
+    (0..count)
+        .map(|i| {
+            let mut name = String::new();
+            for p in &parts {
+                match p {
+                    Part::Text(t) => name.push_str(t),
+                    Part::Number { begin, bits } => {
+                        name.push_str(&format!("{:0width$}", begin + i as u64, width = *bits))
+                    }
+                }
+            }
+            check_instance_name(&name)?;
+            Ok(name)
+        })
+        .collect()
+}
+
+/// 2–63 letters, digits, `-` or `.`, starting and ending with a letter or digit.
+pub fn check_instance_name(name: &str) -> Result<(), ApiError> {
+    let n = name.chars().count();
+    if n < 2 {
+        return Err(ApiError::new(
+            ErrorCode::InvalidInstanceNameExceedMinimumLength,
+            format!("The instance name `{name}` is shorter than 2 characters."),
+        ));
+    }
+    if n > 63 {
+        return Err(ApiError::new(
+            ErrorCode::InvalidInstanceNameExceed,
+            format!("The instance name `{name}` is longer than 63 characters."),
+        ));
+    }
+    let ok_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '.';
+    let ends_ok = name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name.ends_with(|c: char| c.is_ascii_alphanumeric());
+    if !name.chars().all(ok_char) || !ends_ok {
+        return Err(ApiError::new(
+            ErrorCode::InvalidInstanceNameMalformed,
+            format!(
+                "The instance name `{name}` may hold only letters, digits, `-` and `.`, and must start and end with a letter or digit."
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// 8–16 characters from letters, digits and `~!@$^*-_=+|;:,.?`, with at least one of each kind.
+pub fn check_password(password: &str) -> Result<(), ApiError> {
+    let len = password.chars().count();
+    let allowed = |c: char| c.is_ascii_alphanumeric() || PASSWORD_SPECIALS.contains(c);
+    let ok = (8..=16).contains(&len)
+        && password.chars().all(allowed)
+        && password.chars().any(|c| c.is_ascii_alphabetic())
+        && password.chars().any(|c| c.is_ascii_digit())
+        && password.chars().any(|c| PASSWORD_SPECIALS.contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            ErrorCode::InvalidPasswordMalformed,
+            format!(
+                "The password must be 8-16 characters with letters, digits and at least one of {PASSWORD_SPECIALS}."
+            ),
+        ))
+    }
+}
+
+/// Key pair ids look like `key-` and eight letters or digits.
+pub fn check_key_id(key_id: &str) -> Result<(), ApiError> {
+    let ok = key_id
+        .strip_prefix("key-")
+        .is_some_and(|s| s.len() == 8 && s.bytes().all(|b| b.is_ascii_alphanumeric()));
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            ErrorCode::InvalidKeyPairNotFound,
+            format!("The key pair `{key_id}` is not found."),
+        ))
+    }
+}
+
+fn check_login(req: &CreateZecInstancesRequest, login: Login) -> Result<(), ApiError> {
+    let password = req.password.as_deref().filter(|p| !p.is_empty());
+    let key_id = req.key_id.as_deref().filter(|k| !k.is_empty());
+    match (login, password, key_id) {
+        (Login::None, Some(_), _) => Err(ApiError::new(
+            ErrorCode::InvalidImagePasswordNotSupport,
+            "This image does not take a password.",
+        )),
+        (Login::None, None, Some(_)) => Err(ApiError::new(
+            ErrorCode::InvalidImageKeyPairNotSupport,
+            "This image does not take a key pair.",
+        )),
+        (Login::None, None, None) => Ok(()),
+        (Login::Credentials, Some(_), Some(_)) => Err(ApiError::new(
+            ErrorCode::InvalidLoginSettingConflict,
+            "Give either `password` or `keyId`, not both.",
+        )),
+        (Login::Credentials, None, None) => Err(ApiError::new(
+            ErrorCode::InvalidPasswordKeyPairMissing,
+            "Give either `password` or `keyId`.",
+        )),
+        (Login::Credentials, Some(p), None) => check_password(p),
+        (Login::Credentials, None, Some(k)) => check_key_id(k),
+    }
+}
+
+fn disk_category<'a>(field: &str, category: Option<&'a str>) -> Result<&'a str, ApiError> {
+    match category {
+        None => Ok(DEFAULT_DISK_CATEGORY),
+        Some(c) if DISK_CATEGORIES.contains(&c) => Ok(c),
+        Some(c) => Err(ApiError::new(
+            ErrorCode::InvalidDiskCategoryType,
+            format!(
+                "`{field}` must be one of {}; got `{c}`.",
+                DISK_CATEGORIES.join(", ")
+            ),
+        )),
+    }
+}
+
+fn data_disk(req: &CreateZecInstancesRequest) -> Result<Option<DiskSpec>, ApiError> {
+    let disks = req.data_disks.as_deref().unwrap_or_default();
+    let Some(disk) = disks.first() else {
+        return Ok(None);
+    };
+    if disks.len() > 1 {
+        return Err(ApiError::new(
+            ErrorCode::InvalidDataDiskCountLimitation,
+            "Only one data disk can be created with an instance.",
+        ));
+    }
+    if disk.disk_amount.is_some_and(|a| a != 1) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidDiskIllegalAmount,
+            "`dataDisks[0].diskAmount` must be 1.",
+        ));
+    }
+    let size = disk
+        .disk_size
+        .ok_or_else(|| ApiError::missing("dataDisks[0].diskSize"))?;
+    at_least("dataDisks[0].diskSize", size, DATA_DISK_MIN)?;
+    at_most("dataDisks[0].diskSize", size, DATA_DISK_MAX)?;
+    let category = disk_category("dataDisks[0].diskCategory", disk.disk_category.as_deref())?;
+    Ok(Some(DiskSpec {
+        size: size as u32,
+        category: category.to_owned(),
+        bursting: disk.bursting_enabled.unwrap_or(false),
+    }))
+}
+
+fn check_time_zone(tz: &str) -> Result<&str, ApiError> {
+    let ok = !tz.is_empty()
+        && tz.len() <= 64
+        && tz
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/_+-".contains(&b));
+    if ok {
+        Ok(tz)
+    } else {
+        Err(ApiError::new(
+            ErrorCode::InvalidParameterValue,
+            format!("`timeZone` `{tz}` is not a time zone name such as Asia/Shanghai."),
+        ))
+    }
+}
+
+fn check_lan_ip(ip: &str, cidr: Ipv4Cidr) -> Result<Ipv4Addr, ApiError> {
+    let addr: Ipv4Addr = ip.parse().map_err(|_| {
+        ApiError::new(
+            ErrorCode::InvalidParameterValue,
+            format!("`lanIp` `{ip}` is not an IPv4 address."),
+        )
+    })?;
+    if !cidr.assignable().contains(&u32::from(addr)) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidIpOutOfRange,
+            format!("`lanIp` {addr} is not an assignable address of the subnet {cidr}."),
+        ));
+    }
+    Ok(addr)
+}
+
+fn internet(
+    req: &CreateZecInstancesRequest,
+    offered: &[String],
+    max_bandwidth: u32,
+) -> Result<Option<Internet>, ApiError> {
+    let Some(charge_type) = req.internet_charge_type.as_deref() else {
+        return Ok(None);
+    };
+    one_of("internetChargeType", charge_type, INTERNET_CHARGE_TYPES)?;
+    if !offered.iter().any(|o| o == charge_type) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidParameterValue,
+            format!("The instance type does not offer internetChargeType `{charge_type}`."),
+        ));
+    }
+    let bandwidth = req.bandwidth.unwrap_or(1);
+    at_least("bandwidth", bandwidth, 1)?;
+    at_most("bandwidth", bandwidth, i64::from(max_bandwidth))?;
+    if charge_type == "BandwidthCluster" && req.cluster_id.as_deref().is_none_or(str::is_empty) {
+        return Err(ApiError::missing("clusterId"));
+    }
+    if let Some(size) = req.traffic_package_size
+        && !(size > 0.0 && size.is_finite())
+    {
+        return Err(ApiError::new(
+            ErrorCode::InvalidParameterLessMinimum,
+            "`trafficPackageSize` must be greater than 0.",
+        ));
+    }
+    let line_type = match req.network_line_type.as_deref() {
+        None => "PremiumBGP",
+        Some(l) => one_of("networkLineType", l, NETWORK_LINE_TYPES)?,
+    };
+    let bind_type = match req.eip_bind_type.as_deref() {
+        None => "FullNat",
+        Some(b) => one_of("eipBindType", b, &["FullNat", "Passthrough"])?,
+    };
+    Ok(Some(Internet {
+        charge_type: charge_type.to_owned(),
+        bandwidth: bandwidth as u32,
+        traffic_package_size: req
+            .traffic_package_size
+            .filter(|_| charge_type == "ByTrafficPackage"),
+        line_type: line_type.to_owned(),
+        bind_type: bind_type.to_owned(),
+    }))
+}
+
+fn tags(req: &CreateZecInstancesRequest) -> Result<Vec<(String, String)>, ApiError> {
+    let tags = req.tags.as_ref().map(|t| t.tags.as_slice()).unwrap_or_default();
+    max_items("tags.tags", tags, MAX_TAGS)?;
+    let mut seen = HashSet::new();
+    for t in tags {
+        length("tags.tags.key", &t.key, 1, 64)?;
+        length("tags.tags.value", &t.value, 1, 64)?;
+        if !seen.insert(t.key.as_str()) {
+            return Err(ApiError::new(
+                ErrorCode::InvalidParameterValue,
+                format!("The tag key `{}` appears more than once.", t.key),
+            ));
+        }
+    }
+    Ok(tags.iter().map(|t| (t.key.clone(), t.value.clone())).collect())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,19 @@
+//! zecd's domain, free of I/O: instances, the lifecycle state machine, the catalog, the
+//! validation of requests against it, identifiers and the injected clock.
+
+#![forbid(unsafe_code)]
+
+pub mod catalog;
+pub mod cidr;
+pub mod clock;
+pub mod create;
+pub mod ids;
+pub mod instance;
+pub mod lifecycle;
+pub mod params;
+
+pub use catalog::Catalog;
+pub use clock::{Clock, ManualClock, Millis, SystemClock};
+pub use instance::{AccountId, Instance};
+pub use lifecycle::{Operation, Phase, Target, Timings};
+pub use params::Page;

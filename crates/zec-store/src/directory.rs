@@ -1,0 +1,100 @@
+//! Accounts, their credentials and resource groups: small, read on every request, so held in
+//! memory and reloaded when the database changes underneath (admin commands run beside a
+//! serving zecd).
+
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::Arc;
+use zec_core::{AccountId, Millis};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: AccountId,
+    pub name: String,
+    pub created_at: Millis,
+}
+
+/// An access key: id and password for ZC2-HMAC-SHA256. The password is kept because HMAC
+/// verification needs it; it never leaves the store except to the verifier.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccessKey {
+    pub id: String,
+    pub secret: String,
+    pub account: AccountId,
+    /// The root credential may call the admin API under `/_zecd/`.
+    pub root: bool,
+    pub created_at: Millis,
+}
+
+impl std::fmt::Debug for AccessKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccessKey")
+            .field("id", &self.id)
+            .field("secret", &"<redacted>")
+            .field("account", &self.account)
+            .field("root", &self.root)
+            .finish()
+    }
+}
+
+/// A bearer token, known only by its SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub id: String,
+    pub account: AccountId,
+    pub name: String,
+    pub created_at: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceGroup {
+    pub id: String,
+    pub account: AccountId,
+    pub name: String,
+    pub is_default: bool,
+    pub created_at: Millis,
+}
+
+/// The SHA-256 a bearer token is stored and looked up by.
+pub fn token_hash(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Directory {
+    pub(crate) accounts: HashMap<AccountId, Account>,
+    pub(crate) keys: HashMap<String, Arc<AccessKey>>,
+    pub(crate) tokens: HashMap<[u8; 32], Arc<Token>>,
+    pub(crate) groups: HashMap<String, ResourceGroup>,
+}
+
+impl Directory {
+    pub fn account(&self, id: AccountId) -> Option<&Account> {
+        self.accounts.get(&id)
+    }
+
+    pub fn key(&self, id: &str) -> Option<Arc<AccessKey>> {
+        self.keys.get(id).cloned()
+    }
+
+    pub fn token(&self, token: &str) -> Option<Arc<Token>> {
+        self.tokens.get(&token_hash(token)).cloned()
+    }
+
+    /// A group of this account's, by id.
+    pub fn group(&self, account: AccountId, id: &str) -> Option<&ResourceGroup> {
+        self.groups.get(id).filter(|g| g.account == account)
+    }
+
+    pub fn default_group(&self, account: AccountId) -> Option<&ResourceGroup> {
+        self.groups
+            .values()
+            .find(|g| g.account == account && g.is_default)
+    }
+
+    pub fn groups_of(&self, account: AccountId) -> Vec<&ResourceGroup> {
+        let mut groups: Vec<_> = self.groups.values().filter(|g| g.account == account).collect();
+        groups.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+        groups
+    }
+}

@@ -1,0 +1,247 @@
+//! The in-memory index every read is served from: each account's instances in creation order,
+//! per resource group, with exact paging and counts. Only the writer changes it, and only with
+//! what has been committed to the durable store.
+
+use crate::query::{InstanceQuery, Listing, StatusRow, status_now};
+use std::collections::{BTreeSet, HashMap};
+use zec_core::{AccountId, Instance, Millis, Page, Target};
+
+#[derive(Debug, Default)]
+pub struct Index {
+    instances: HashMap<u64, Instance>,
+    accounts: HashMap<AccountId, AccountIndex>,
+}
+
+#[derive(Debug, Default)]
+struct AccountIndex {
+    /// Ids in ascending order, which is creation order.
+    all: Vec<u64>,
+    by_group: HashMap<String, Vec<u64>>,
+    /// Instances whose phase ends in their removal: once due, they are no longer listed, even
+    /// before the writer has deleted them.
+    purging: BTreeSet<u64>,
+    /// Private addresses in use per subnet.
+    subnet_usage: HashMap<String, u64>,
+}
+
+impl Index {
+    /// An instance as stored, whatever its status; `None` if it is not this account's.
+    pub fn get(&self, account: AccountId, id: u64) -> Option<&Instance> {
+        self.instances.get(&id).filter(|i| i.account == account)
+    }
+
+    /// An instance by id, whoever owns it; for the writer.
+    pub fn by_id(&self, id: u64) -> Option<&Instance> {
+        self.instances.get(&id)
+    }
+
+    /// Inserts or replaces an instance.
+    pub fn upsert(&mut self, instance: Instance) {
+        let id = instance.id;
+        let acct = self.accounts.entry(instance.account).or_default();
+        let purging = matches!(instance.pending, Some(p) if p.outcome == Target::Purged);
+        if purging {
+            acct.purging.insert(id);
+        } else {
+            acct.purging.remove(&id);
+        }
+        match self.instances.get(&id) {
+            Some(old) => {
+                if old.resource_group_id != instance.resource_group_id {
+                    remove_sorted(acct.by_group.get_mut(&old.resource_group_id), id);
+                    insert_sorted(
+                        acct.by_group
+                            .entry(instance.resource_group_id.clone())
+                            .or_default(),
+                        id,
+                    );
+                }
+            }
+            None => {
+                insert_sorted(&mut acct.all, id);
+                insert_sorted(
+                    acct.by_group
+                        .entry(instance.resource_group_id.clone())
+                        .or_default(),
+                    id,
+                );
+                *acct
+                    .subnet_usage
+                    .entry(instance.subnet_id.clone())
+                    .or_default() += 1;
+            }
+        }
+        self.instances.insert(id, instance);
+    }
+
+    pub fn remove(&mut self, id: u64) -> Option<Instance> {
+        let instance = self.instances.remove(&id)?;
+        if let Some(acct) = self.accounts.get_mut(&instance.account) {
+            remove_sorted(Some(&mut acct.all), id);
+            remove_sorted(acct.by_group.get_mut(&instance.resource_group_id), id);
+            acct.purging.remove(&id);
+            if let Some(n) = acct.subnet_usage.get_mut(&instance.subnet_id) {
+                *n = n.saturating_sub(1);
+            }
+        }
+        Some(instance)
+    }
+
+    /// Private addresses the account uses in a subnet.
+    pub fn subnet_usage(&self, account: AccountId, subnet_id: &str) -> u64 {
+        self.accounts
+            .get(&account)
+            .and_then(|a| a.subnet_usage.get(subnet_id))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Instance ids and statuses, for DescribeInstancesStatus.
+    pub fn list_status(
+        &self,
+        account: AccountId,
+        q: &InstanceQuery,
+        page: Page,
+        now: Millis,
+    ) -> Listing<StatusRow> {
+        self.list(account, q, page, now, |i, status| StatusRow {
+            id: i.id,
+            status,
+        })
+    }
+
+    /// Whole instances, for DescribeInstances.
+    pub fn list_instances(
+        &self,
+        account: AccountId,
+        q: &InstanceQuery,
+        page: Page,
+        now: Millis,
+    ) -> Listing<Instance> {
+        self.list(account, q, page, now, |i, status| {
+            let mut i = i.clone();
+            if i.status != status {
+                i.settle(now);
+            }
+            i
+        })
+    }
+
+    fn list<T>(
+        &self,
+        account: AccountId,
+        q: &InstanceQuery,
+        page: Page,
+        now: Millis,
+        row: impl Fn(&Instance, zec_types::InstanceStatus) -> T,
+    ) -> Listing<T> {
+        let Some(acct) = self.accounts.get(&account) else {
+            return Listing::empty();
+        };
+        let group_list = |g: &str| acct.by_group.get(g).map(Vec::as_slice).unwrap_or_default();
+
+        if q.ids.is_some() || q.has_predicates() {
+            // Filtered: walk the smallest candidate list, in creation order.
+            let mut from_ids;
+            let candidates: &[u64] = match (&q.ids, &q.resource_group_id) {
+                (Some(ids), _) => {
+                    from_ids = ids.clone();
+                    from_ids.sort_unstable();
+                    from_ids.dedup();
+                    &from_ids
+                }
+                (None, Some(g)) => group_list(g),
+                (None, None) => &acct.all,
+            };
+            let range = page.range(usize::MAX);
+            let mut total = 0usize;
+            let mut items = Vec::new();
+            for id in candidates {
+                let Some(i) = self.get(account, *id) else {
+                    continue;
+                };
+                let Some(status) = status_now(i, now) else {
+                    continue;
+                };
+                if !q.matches(i, status) {
+                    continue;
+                }
+                if range.contains(&total) {
+                    items.push(row(i, status));
+                }
+                total += 1;
+            }
+            return Listing {
+                total: total as u64,
+                items,
+            };
+        }
+
+        // Unfiltered (or by resource group only): slice the ordered list directly, stepping
+        // over instances whose removal is already due.
+        let list: &[u64] = match &q.resource_group_id {
+            Some(g) => group_list(g),
+            None => &acct.all,
+        };
+        let gone: Vec<u64> = acct
+            .purging
+            .iter()
+            .copied()
+            .filter(|id| {
+                self.instances.get(id).is_some_and(|i| {
+                    status_now(i, now).is_none()
+                        && q.resource_group_id
+                            .as_deref()
+                            .is_none_or(|g| g == i.resource_group_id)
+                })
+            })
+            .collect();
+        let total = list.len() - gone.len();
+        let range = page.range(total);
+        // Position in `list` of the range.start-th listed instance.
+        let mut start = range.start;
+        for id in &gone {
+            match list.binary_search(id) {
+                Ok(at) if at <= start => start += 1,
+                _ => break,
+            }
+        }
+        let items = list[start.min(list.len())..]
+            .iter()
+            .filter(|id| gone.binary_search(id).is_err())
+            .take(range.len())
+            .filter_map(|id| {
+                let i = &self.instances[id];
+                status_now(i, now).map(|s| row(i, s))
+            })
+            .collect();
+        Listing {
+            total: total as u64,
+            items,
+        }
+    }
+}
+
+fn insert_sorted(list: &mut Vec<u64>, id: u64) {
+    match list.last() {
+        // New instances get the largest id so far: append.
+        Some(&last) if last < id => list.push(id),
+        None => list.push(id),
+        _ => {
+            if let Err(at) = list.binary_search(&id) {
+                list.insert(at, id);
+            }
+        }
+    }
+}
+
+fn remove_sorted(list: Option<&mut Vec<u64>>, id: u64) {
+    if let Some(list) = list
+        && let Ok(at) = list.binary_search(&id)
+    {
+        list.remove(at);
+    }
+}
+
+#[cfg(test)]
+mod tests;

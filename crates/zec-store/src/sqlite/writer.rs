@@ -1,0 +1,330 @@
+//! The one writer: every change to instances goes through this thread, which batches what
+//! arrives together into one SQLite transaction (one fsync), settles the phases whose time has
+//! come, and only after the commit publishes the result to the index and answers the callers.
+//!
+//! Phases are settled from one queue ordered by deadline, not one timer per instance; with a
+//! real clock the thread sleeps until the earliest deadline or the next command, with a manual
+//! clock only commands (including "settle what is due") wake it.
+
+use super::Row;
+use crate::alloc::Allocator;
+use crate::{Core, StoreError};
+use rusqlite::{Connection, params};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
+use tokio::sync::oneshot;
+use zec_core::create::{Allocation, CreatePlan};
+use zec_core::ids::IdGenerator;
+use zec_core::{AccountId, Instance, Millis, Phase, Target};
+use zec_types::{ApiError, ErrorCode};
+
+/// Most commands taken into one transaction.
+const MAX_BATCH: usize = 256;
+/// Most phases settled in one transaction; more wait for the next round, straight away.
+const MAX_SETTLE: usize = 20_000;
+
+pub(crate) type Reply<T> = oneshot::Sender<Result<T, StoreError>>;
+
+pub(crate) enum Command {
+    Create {
+        account: AccountId,
+        plan: Box<CreatePlan>,
+        outcomes: Vec<Target>,
+        reply: Reply<Vec<Instance>>,
+    },
+    /// Answered once every phase due at the time it is read has been settled and committed.
+    Settle { reply: Reply<()> },
+}
+
+pub(crate) struct Writer {
+    pub conn: Connection,
+    pub core: Arc<Core>,
+    pub ids: IdGenerator,
+    pub due: BinaryHeap<Reverse<(Millis, u64)>>,
+    pub alloc: Allocator,
+}
+
+/// Changes made by one batch, not yet committed: the latest version of each touched instance
+/// (`None`: deleted).
+#[derive(Default)]
+struct Overlay {
+    rows: HashMap<u64, Option<Instance>>,
+}
+
+enum Answer {
+    Created(Reply<Vec<Instance>>, Result<Vec<Instance>, StoreError>),
+}
+
+impl Writer {
+    pub fn run(mut self, rx: Receiver<Command>) {
+        // Settle requests wait until nothing due at the time they arrived is left.
+        let mut settles: Vec<(Millis, Reply<()>)> = Vec::new();
+        while let Some(batch) = self.next_batch(&rx) {
+            let now = self.core.clock.now();
+            let mut commands = Vec::with_capacity(batch.len());
+            for cmd in batch {
+                match cmd {
+                    Command::Settle { reply } => settles.push((now, reply)),
+                    other => commands.push(other),
+                }
+            }
+            self.round(now, commands);
+            let earliest = self.due.peek().map(|Reverse((t, _))| *t);
+            for (_, reply) in settles.extract_if(.., |(at, _)| earliest.is_none_or(|t| t > *at)) {
+                let _ = reply.send(Ok(()));
+            }
+        }
+        // Callers still waiting learn that the store closed when their reply is dropped.
+        tracing::debug!("store writer stopped");
+    }
+
+    /// Waits for commands, or for the earliest deadline, and takes what has arrived.
+    /// `None` when every handle to the store is gone.
+    fn next_batch(&self, rx: &Receiver<Command>) -> Option<Vec<Command>> {
+        let now = self.core.clock.now();
+        let wait = match self.due.peek() {
+            Some(Reverse((t, _))) if *t <= now => Some(std::time::Duration::ZERO),
+            Some(Reverse((t, _))) => self.core.clock.real_wait_until(*t),
+            None => None,
+        };
+        let first = match wait {
+            Some(d) => match rx.recv_timeout(d) {
+                Ok(c) => Some(c),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => return None,
+            },
+            None => Some(rx.recv().ok()?),
+        };
+        let mut batch: Vec<Command> = first.into_iter().collect();
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(c) => batch.push(c),
+                Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
+            }
+        }
+        Some(batch)
+    }
+
+    /// One transaction: settle what is due, apply the commands, commit, publish, answer.
+    fn round(&mut self, now: Millis, commands: Vec<Command>) {
+        let mut overlay = Overlay::default();
+        self.settle_due(now, &mut overlay);
+        let mut answers = Vec::with_capacity(commands.len());
+        for cmd in commands {
+            match cmd {
+                Command::Create {
+                    account,
+                    plan,
+                    outcomes,
+                    reply,
+                } => {
+                    let result = self.create(account, &plan, &outcomes, now, &mut overlay);
+                    answers.push(Answer::Created(reply, result));
+                }
+                Command::Settle { reply } => {
+                    let _ = reply.send(Ok(()));
+                }
+            }
+        }
+        if overlay.rows.is_empty() {
+            Self::answer(answers, None);
+            return;
+        }
+        match self.commit(&overlay) {
+            Ok(()) => {
+                let mut index = self.core.index.write().unwrap_or_else(|e| e.into_inner());
+                for (id, row) in overlay.rows {
+                    match row {
+                        Some(i) => index.upsert(i),
+                        None => {
+                            index.remove(id);
+                        }
+                    }
+                }
+                drop(index);
+                Self::answer(answers, None);
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "store commit failed; the batch is not applied");
+                self.roll_back(&overlay);
+                Self::answer(answers, Some(e.to_string()));
+            }
+        }
+    }
+
+    /// Undoes what a batch that failed to commit did to the writer's own state: addresses it
+    /// handed out or freed, deadlines it took off the queue.
+    fn roll_back(&mut self, overlay: &Overlay) {
+        let index = self.core.index.read().unwrap_or_else(|e| e.into_inner());
+        for (id, row) in &overlay.rows {
+            match (index.by_id(*id), row) {
+                (Some(old), _) => {
+                    if row.is_none() {
+                        let pool = self.public_pool(old);
+                        self.alloc.claim(old, pool);
+                    }
+                    if let Some(p) = old.pending {
+                        self.due.push(Reverse((p.due, *id)));
+                    }
+                }
+                (None, Some(new)) => {
+                    let pool = self.public_pool(new);
+                    self.alloc.release(new, pool);
+                }
+                (None, None) => {}
+            }
+        }
+    }
+
+    fn answer(answers: Vec<Answer>, failure: Option<String>) {
+        for a in answers {
+            match a {
+                Answer::Created(reply, result) => {
+                    let result = match &failure {
+                        Some(f) => Err(StoreError::Backend(f.clone())),
+                        None => result,
+                    };
+                    let _ = reply.send(result);
+                }
+            }
+        }
+    }
+
+    /// The current version of an instance: this batch's, else the index's.
+    fn current(&self, overlay: &Overlay, id: u64) -> Option<Instance> {
+        match overlay.rows.get(&id) {
+            Some(row) => row.clone(),
+            None => {
+                let index = self.core.index.read().unwrap_or_else(|e| e.into_inner());
+                index.by_id(id).cloned()
+            }
+        }
+    }
+
+    fn settle_due(&mut self, now: Millis, overlay: &mut Overlay) {
+        let mut settled = 0;
+        while settled < MAX_SETTLE {
+            match self.due.peek() {
+                Some(Reverse((t, _))) if *t <= now => {}
+                _ => break,
+            }
+            let Some(Reverse((due, id))) = self.due.pop() else {
+                break;
+            };
+            let Some(mut instance) = self.current(overlay, id) else {
+                continue;
+            };
+            // A deadline left over from a phase that has since been replaced.
+            if instance.pending.is_none_or(|p| p.due != due) {
+                continue;
+            }
+            instance.settle(now);
+            settled += 1;
+            if instance.status_at(now).is_none() {
+                let pool = self.public_pool(&instance);
+                self.alloc.release(&instance, pool);
+                overlay.rows.insert(id, None);
+            } else {
+                overlay.rows.insert(id, Some(instance));
+            }
+        }
+    }
+
+    fn public_pool(&self, i: &Instance) -> Option<zec_core::cidr::Ipv4Cidr> {
+        self.core
+            .catalog
+            .region(&i.region_id)
+            .map(|r| r.public_ipv4_pool)
+    }
+
+    fn create(
+        &mut self,
+        account: AccountId,
+        plan: &CreatePlan,
+        outcomes: &[Target],
+        now: Millis,
+        overlay: &mut Overlay,
+    ) -> Result<Vec<Instance>, StoreError> {
+        let template = &plan.template;
+        let mut addresses = Vec::with_capacity(plan.names.len());
+        for n in 0..plan.names.len() {
+            let want = if n == 0 { plan.lan_ip } else { None };
+            let private = self.alloc.private(account, &template.subnet_id, plan.subnet_cidr, want);
+            let public = match (private, plan.public_pool) {
+                (Some(_), Some(pool)) => self.alloc.public(pool).map(Some),
+                _ => Some(None),
+            };
+            match (private, public) {
+                (Some(private), Some(public)) => addresses.push((private, public)),
+                (private, _) => {
+                    // Give back what this request took before failing it.
+                    for (private, public) in addresses.iter().copied().chain(private.map(|p| (p, None))) {
+                        let mut probe = template.clone();
+                        probe.account = account;
+                        probe.private_ipv4 = private;
+                        probe.public_ipv4 = public;
+                        self.alloc.release(&probe, plan.public_pool);
+                    }
+                    let (code, what) = if private.is_none() {
+                        (ErrorCode::InvalidSubnetIpv4Insufficient, "private IPv4 addresses in the subnet")
+                    } else {
+                        (ErrorCode::OperationDeniedInstanceQuotaExceed, "public IPv4 addresses in the region")
+                    };
+                    return Err(StoreError::Api(ApiError::new(
+                        code,
+                        format!("There are not enough free {what} for {} instances.", plan.names.len()),
+                    )));
+                }
+            }
+        }
+        let due = now.saturating_add(self.core.timings.get(Phase::Deploy).as_millis() as i64);
+        let mut made = Vec::with_capacity(plan.names.len());
+        for (n, (private, public)) in addresses.into_iter().enumerate() {
+            let a = Allocation {
+                id: self.ids.next(now),
+                nic_id: self.ids.next(now),
+                system_disk_id: self.ids.next(now),
+                data_disk_id: plan.data_disk.as_ref().map(|_| self.ids.next(now)),
+                private_ipv4: private,
+                public_ipv4: public,
+            };
+            let outcome = outcomes.get(n).copied().unwrap_or(Phase::Deploy.success());
+            let instance = plan.instantiate(n, a, now, due, outcome);
+            self.due.push(Reverse((due, instance.id)));
+            overlay.rows.insert(instance.id, Some(instance.clone()));
+            made.push(instance);
+        }
+        Ok(made)
+    }
+
+    fn commit(&mut self, overlay: &Overlay) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO instances (id, account_id, due_at, doc) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(id) DO UPDATE SET due_at = excluded.due_at, doc = excluded.doc",
+            )?;
+            let mut delete = tx.prepare_cached("DELETE FROM instances WHERE id = ?1")?;
+            for (id, row) in &overlay.rows {
+                match row {
+                    Some(i) => {
+                        let row = Row::encode(i)?;
+                        upsert.execute(params![row.id, row.account, row.due, row.doc])?;
+                    }
+                    None => {
+                        delete.execute([*id as i64])?;
+                    }
+                }
+            }
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('last_id', ?1)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [self.ids.last().to_string()],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}

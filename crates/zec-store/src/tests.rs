@@ -1,0 +1,165 @@
+//! The store as its users see it: writes, deadlines, restarts.
+
+use super::*;
+use zec_core::ManualClock;
+use zec_core::create::plan;
+use zec_core::Phase;
+use zec_types::model::CreateZecInstancesRequest;
+use zec_types::InstanceStatus as S;
+
+const START: Millis = 1_795_000_000_000;
+
+struct Fixture {
+    dir: tempfile::TempDir,
+    clock: Arc<ManualClock>,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+            clock: Arc::new(ManualClock::new(START)),
+        }
+    }
+
+    fn open(&self) -> Store {
+        Store::open_sqlite(
+            self.dir.path(),
+            StoreOptions {
+                clock: self.clock.clone(),
+                timings: Timings::default(),
+                catalog: Arc::new(Catalog::builtin()),
+            },
+        )
+        .unwrap()
+    }
+}
+
+fn request(count: i64) -> CreateZecInstancesRequest {
+    CreateZecInstancesRequest {
+        zone_id: Some("asia-east-1a".into()),
+        image_id: Some("ubuntu2404_20240712".into()),
+        instance_type: Some("z2a.cpu.1".into()),
+        subnet_id: Some("1272168087751233112".into()),
+        password: Some("Passw0rd!".into()),
+        instance_count: Some(count),
+        internet_charge_type: Some("ByBandwidth".into()),
+        ..Default::default()
+    }
+}
+
+async fn create(store: &Store, account: AccountId, count: i64) -> Vec<Instance> {
+    let p = plan(&request(count), store.catalog(), account, "rg").unwrap();
+    let outcomes = vec![Phase::Deploy.success(); count as usize];
+    store.create_instances(account, p, outcomes).await.unwrap()
+}
+
+async fn statuses(store: &Store, account: AccountId) -> Vec<S> {
+    store
+        .describe_status(account, &InstanceQuery::default(), Page::ALL)
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .map(|r| r.status)
+        .collect()
+}
+
+#[tokio::test]
+async fn created_instances_deploy_until_their_time_comes() {
+    let f = Fixture::new();
+    let store = f.open();
+    let made = create(&store, 1, 3).await;
+    assert!(made.windows(2).all(|w| w[0].id < w[1].id));
+    let ips: std::collections::HashSet<_> = made.iter().map(|i| i.private_ipv4).collect();
+    assert_eq!(ips.len(), 3);
+    assert!(made.iter().all(|i| i.public_ipv4.is_some()));
+    assert_eq!(statuses(&store, 1).await, [S::Deploying; 3]);
+    f.clock.advance(Duration::from_millis(2_999));
+    store.settle_due().await.unwrap();
+    assert_eq!(statuses(&store, 1).await, [S::Deploying; 3]);
+    f.clock.advance(Duration::from_millis(1));
+    // Visible at once, before the writer has written it down...
+    assert_eq!(statuses(&store, 1).await, [S::Running; 3]);
+    // ...and after.
+    store.settle_due().await.unwrap();
+    assert_eq!(statuses(&store, 1).await, [S::Running; 3]);
+    assert!(statuses(&store, 2).await.is_empty());
+}
+
+#[tokio::test]
+async fn everything_survives_a_restart_including_phases_under_way() {
+    let f = Fixture::new();
+    let store = f.open();
+    let first = create(&store, 1, 2).await;
+    f.clock.advance(Duration::from_secs(5));
+    store.settle_due().await.unwrap();
+    let second = create(&store, 1, 1).await;
+    drop(store);
+    let store = f.open();
+    let listed = store
+        .describe_instances(1, &InstanceQuery::default(), Page::ALL)
+        .await
+        .unwrap();
+    let ids: Vec<u64> = listed.items.iter().map(|i| i.id).collect();
+    assert_eq!(ids, [first[0].id, first[1].id, second[0].id]);
+    assert_eq!(listed.items[0], first[0].clone().tap_settle(f.clock.now()));
+    assert_eq!(statuses(&store, 1).await, [S::Running, S::Running, S::Deploying]);
+    // The deadline was kept: the third instance finishes on time after the restart.
+    f.clock.advance(Duration::from_secs(3));
+    store.settle_due().await.unwrap();
+    assert_eq!(statuses(&store, 1).await, [S::Running; 3]);
+    // New ids keep growing after a restart, and addresses are not handed out twice.
+    let third = create(&store, 1, 1).await;
+    assert!(third[0].id > second[0].id);
+    assert!(!first.iter().chain(&second).any(|i| i.private_ipv4 == third[0].private_ipv4));
+}
+
+#[tokio::test]
+async fn a_data_directory_serves_one_process_at_a_time() {
+    let f = Fixture::new();
+    let _store = f.open();
+    let err = Store::open_sqlite(
+        f.dir.path(),
+        StoreOptions {
+            clock: f.clock.clone(),
+            timings: Timings::default(),
+            catalog: Arc::new(Catalog::builtin()),
+        },
+    )
+    .err()
+    .unwrap();
+    assert!(err.to_string().contains("in use"), "{err}");
+}
+
+#[tokio::test]
+async fn a_full_subnet_fails_the_whole_request_and_leaks_nothing() {
+    let f = Fixture::new();
+    let store = f.open();
+    let mut catalog = Catalog::builtin();
+    catalog.subnets[0].cidr = "10.16.0.0/29".parse().unwrap(); // 5 assignable addresses
+    let small = |count| {
+        let p = plan(&request(count), &catalog, 1, "rg").unwrap();
+        store.create_instances(1, p, vec![Phase::Deploy.success(); count as usize])
+    };
+    small(3).await.unwrap();
+    let err = small(3).await.unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Api(e) if e.code == zec_types::ErrorCode::InvalidSubnetIpv4Insufficient),
+        "{err}"
+    );
+    assert_eq!(statuses(&store, 1).await.len(), 3);
+    small(2).await.unwrap();
+    assert_eq!(store.subnet_usage(1, "1272168087751233112"), 5);
+}
+
+trait TapSettle {
+    fn tap_settle(self, now: Millis) -> Self;
+}
+
+impl TapSettle for Instance {
+    fn tap_settle(mut self, now: Millis) -> Self {
+        self.settle(now);
+        self
+    }
+}

@@ -1,0 +1,14 @@
+//! Request and response models, one module per area, field names exactly as the official SDKs
+//! spell them (camelCase). Requests treat every field as optional, as the SDKs do (absent ≡ null);
+//! the server decides what is required. Responses always carry nested objects and lists (never
+//! null), because the Python SDK leaves an attribute undefined when a nested value is missing.
+
+mod catalog;
+mod common;
+mod create;
+mod instance;
+
+pub use catalog::*;
+pub use common::*;
+pub use create::*;
+pub use instance::*;
