@@ -182,7 +182,10 @@ impl Catalog {
                     .ok_or_else(|| format!("zone {} names unknown instance type {t}", z.id))?;
             }
             if let Some(t) = z.sold_out.iter().find(|t| !z.instance_types.contains(t)) {
-                return Err(format!("zone {} lists {t} as sold out but does not sell it", z.id));
+                return Err(format!(
+                    "zone {} lists {t} as sold out but does not sell it",
+                    z.id
+                ));
             }
         }
         for i in &self.images {
@@ -192,7 +195,10 @@ impl Catalog {
         }
         for v in &self.vpcs {
             self.security_group(&v.security_group).ok_or_else(|| {
-                format!("vpc {} names unknown security group {}", v.id, v.security_group)
+                format!(
+                    "vpc {} names unknown security group {}",
+                    v.id, v.security_group
+                )
             })?;
         }
         for s in &self.subnets {
@@ -202,7 +208,10 @@ impl Catalog {
             self.region(&s.region)
                 .ok_or_else(|| format!("subnet {} names unknown region {}", s.id, s.region))?;
             if !vpc.cidr.contains(s.cidr.network()) || s.cidr.prefix() < vpc.cidr.prefix() {
-                return Err(format!("subnet {} {} is outside vpc {}", s.id, s.cidr, vpc.cidr));
+                return Err(format!(
+                    "subnet {} {} is outside vpc {}",
+                    s.id, s.cidr, vpc.cidr
+                ));
             }
         }
         Ok(())
@@ -264,7 +273,11 @@ mod tests {
         assert!(c.instance_type(&zone.instance_types[0]).is_some());
         assert!(c.images.iter().any(|i| i.offered_in(&zone.id)));
         assert!(c.subnets.iter().any(|s| s.region == zone.region));
-        assert!(c.zones.iter().all(|z| c.subnets.iter().any(|s| s.region == z.region)));
+        assert!(
+            c.zones
+                .iter()
+                .all(|z| c.subnets.iter().any(|s| s.region == z.region))
+        );
     }
 
     #[test]
@@ -279,7 +292,10 @@ mod tests {
 
     #[test]
     fn rejects_unknown_keys() {
-        let text = format!("{}\n[[zones]]\nbogus = 1\n", include_str!("catalog.default.toml"));
+        let text = format!(
+            "{}\n[[zones]]\nbogus = 1\n",
+            include_str!("catalog.default.toml")
+        );
         assert!(Catalog::from_toml(&text).is_err());
     }
 }

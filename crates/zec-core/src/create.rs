@@ -163,12 +163,17 @@ pub fn plan(
             ),
         ));
     }
-    let vpc = catalog.vpc(&subnet.vpc).expect("catalog checked: subnet's vpc exists");
+    let vpc = catalog
+        .vpc(&subnet.vpc)
+        .expect("catalog checked: subnet's vpc exists");
 
     let count = req.instance_count.unwrap_or(1);
     at_least("instanceCount", count, 1)?;
     at_most("instanceCount", count, MAX_INSTANCE_COUNT)?;
-    let names = instance_names(req.instance_name.as_deref().unwrap_or("instance"), count as usize)?;
+    let names = instance_names(
+        req.instance_name.as_deref().unwrap_or("instance"),
+        count as usize,
+    )?;
 
     check_login(req, image.login)?;
 
@@ -189,7 +194,8 @@ pub fn plan(
             format!("The system disk may be at most {SYSTEM_DISK_MAX} GiB; got {system_size}."),
         ));
     }
-    let system_category = disk_category("systemDisk.diskCategory", system.disk_category.as_deref())?;
+    let system_category =
+        disk_category("systemDisk.diskCategory", system.disk_category.as_deref())?;
 
     let data_disk = data_disk(req)?;
     let nic_network_type = match req.nic_network_type.as_deref() {
@@ -211,12 +217,15 @@ pub fn plan(
     };
     let security_group_id = match req.security_group_id.as_deref() {
         None => vpc.security_group.as_str(),
-        Some(id) => catalog.security_group(id).map(|s| s.id.as_str()).ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::InvalidSecurityGroupNotFound,
-                format!("The security group `{id}` is not found."),
-            )
-        })?,
+        Some(id) => catalog
+            .security_group(id)
+            .map(|s| s.id.as_str())
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::InvalidSecurityGroupNotFound,
+                    format!("The security group `{id}` is not found."),
+                )
+            })?,
     };
     let lan_ip = match req.lan_ip.as_deref() {
         None => None,
@@ -227,7 +236,9 @@ pub fn plan(
         if stack != "IPv4" {
             return Err(ApiError::new(
                 ErrorCode::InvalidIpStackTypeNotSupport,
-                format!("The subnet `{subnet_id}` is IPv4 only; ipStackType `{stack}` is not supported."),
+                format!(
+                    "The subnet `{subnet_id}` is IPv4 only; ipStackType `{stack}` is not supported."
+                ),
             ));
         }
     }
@@ -258,7 +269,9 @@ pub fn plan(
         ));
     }
 
-    let region = catalog.region(&zone.region).expect("catalog checked: zone's region exists");
+    let region = catalog
+        .region(&zone.region)
+        .expect("catalog checked: zone's region exists");
     let template = Instance {
         id: 0,
         account,
@@ -337,10 +350,11 @@ pub fn instance_names(pattern: &str, count: usize) -> Result<Vec<String>, ApiErr
             if s.is_empty() {
                 return Ok(default);
             }
-            s.parse::<u64>()
-                .ok()
-                .filter(|v| *v <= max)
-                .ok_or_else(|| malformed(format!("`{pattern}`: `[{inner}]` is not [begin,bits] with begin 0-99999 and bits 1-6.")))
+            s.parse::<u64>().ok().filter(|v| *v <= max).ok_or_else(|| {
+                malformed(format!(
+                    "`{pattern}`: `[{inner}]` is not [begin,bits] with begin 0-99999 and bits 1-6."
+                ))
+            })
         };
         let begin = num(b, 0, 99_999)?;
         let bits = num(n, 6, 6)? as usize;
@@ -585,7 +599,11 @@ fn internet(
 }
 
 fn tags(req: &CreateZecInstancesRequest) -> Result<Vec<(String, String)>, ApiError> {
-    let tags = req.tags.as_ref().map(|t| t.tags.as_slice()).unwrap_or_default();
+    let tags = req
+        .tags
+        .as_ref()
+        .map(|t| t.tags.as_slice())
+        .unwrap_or_default();
     max_items("tags.tags", tags, MAX_TAGS)?;
     let mut seen = HashSet::new();
     for t in tags {
@@ -598,7 +616,10 @@ fn tags(req: &CreateZecInstancesRequest) -> Result<Vec<(String, String)>, ApiErr
             ));
         }
     }
-    Ok(tags.iter().map(|t| (t.key.clone(), t.value.clone())).collect())
+    Ok(tags
+        .iter()
+        .map(|t| (t.key.clone(), t.value.clone()))
+        .collect())
 }
 
 #[cfg(test)]

@@ -29,7 +29,8 @@ impl IdGenerator {
 
     pub fn next(&mut self, now: Millis) -> u64 {
         let since_epoch = now.saturating_sub(EPOCH_MS).max(0) as u64;
-        let from_clock = (since_epoch << (NODE_BITS + SEQUENCE_BITS)) | (self.node << SEQUENCE_BITS);
+        let from_clock =
+            (since_epoch << (NODE_BITS + SEQUENCE_BITS)) | (self.node << SEQUENCE_BITS);
         self.last = from_clock.max(self.last + 1);
         self.last
     }
@@ -42,7 +43,8 @@ impl IdGenerator {
 /// Parses an id as a client sends it. Anything that is not a canonical decimal id names
 /// nothing (`None`), which Describe* treats like any other unknown id.
 pub fn parse_id(s: &str) -> Option<u64> {
-    if s.is_empty() || s.len() > 20 || s.starts_with('0') || !s.bytes().all(|b| b.is_ascii_digit()) {
+    if s.is_empty() || s.len() > 20 || s.starts_with('0') || !s.bytes().all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     s.parse().ok()

@@ -15,7 +15,9 @@ use zec_types::{ErrorCode, InstanceStatus as S};
 pub enum Operation {
     Start,
     Stop,
-    Reboot { force: bool },
+    Reboot {
+        force: bool,
+    },
     /// First release moves to the recycle bin; releasing a recycled instance destroys it.
     Release,
     /// ResetInstance: reinstall the operating system.
@@ -89,7 +91,9 @@ impl Phase {
     /// Where the phase ends when all goes well.
     pub const fn success(self) -> Target {
         match self {
-            Phase::Deploy | Phase::Boot | Phase::Reboot | Phase::Rebuild => Target::Status(S::Running),
+            Phase::Deploy | Phase::Boot | Phase::Reboot | Phase::Rebuild => {
+                Target::Status(S::Running)
+            }
             Phase::Stop | Phase::Resize => Target::Status(S::Stopped),
             Phase::Release => Target::Status(S::Recycle),
             Phase::Recycle => Target::Purged,
@@ -234,8 +238,8 @@ impl Timings {
                 let names: Vec<_> = Phase::ALL.iter().map(|p| p.name()).collect();
                 format!("unknown phase `{name}`; phases are {}", names.join(", "))
             })?;
-            let d = humantime::parse_duration(value.trim())
-                .map_err(|e| format!("`{item}`: {e}"))?;
+            let d =
+                humantime::parse_duration(value.trim()).map_err(|e| format!("`{item}`: {e}"))?;
             t.set(phase, d);
         }
         Ok(t)
@@ -248,7 +252,12 @@ impl std::fmt::Display for Timings {
             if i > 0 {
                 f.write_str(",")?;
             }
-            write!(f, "{}={}", phase.name(), humantime::format_duration(self.get(phase)))?;
+            write!(
+                f,
+                "{}={}",
+                phase.name(),
+                humantime::format_duration(self.get(phase))
+            )?;
         }
         Ok(())
     }
@@ -338,13 +347,28 @@ mod tests {
     #[test]
     fn phases_run_through_their_transient_status_to_their_outcome() {
         let rows = [
-            (Phase::Deploy, S::Deploying, Target::Status(S::Running), Some(S::CreateFailed)),
+            (
+                Phase::Deploy,
+                S::Deploying,
+                Target::Status(S::Running),
+                Some(S::CreateFailed),
+            ),
             (Phase::Boot, S::Booting, Target::Status(S::Running), None),
             (Phase::Stop, S::Stopping, Target::Status(S::Stopped), None),
             (Phase::Reboot, S::Reboot, Target::Status(S::Running), None),
-            (Phase::Rebuild, S::Rebuilding, Target::Status(S::Running), Some(S::ReinstallFailed)),
+            (
+                Phase::Rebuild,
+                S::Rebuilding,
+                Target::Status(S::Running),
+                Some(S::ReinstallFailed),
+            ),
             (Phase::Resize, S::Resizing, Target::Status(S::Stopped), None),
-            (Phase::Release, S::Releasing, Target::Status(S::Recycle), None),
+            (
+                Phase::Release,
+                S::Releasing,
+                Target::Status(S::Recycle),
+                None,
+            ),
             (Phase::Recycle, S::Recycling, Target::Purged, None),
         ];
         for (phase, during, success, failure) in rows {
@@ -363,7 +387,10 @@ mod tests {
         let stop = apply(S::Running, Operation::Stop).unwrap();
         assert_eq!(stop, Effect::Begin(Phase::Stop));
         assert_eq!(Phase::Stop.success(), Target::Status(S::Stopped));
-        assert_eq!(apply(S::Stopped, Operation::Reinstall), begin(Phase::Rebuild));
+        assert_eq!(
+            apply(S::Stopped, Operation::Reinstall),
+            begin(Phase::Rebuild)
+        );
         assert_eq!(apply(S::Recycle, Operation::Release), begin(Phase::Recycle));
     }
 

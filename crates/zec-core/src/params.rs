@@ -36,7 +36,9 @@ impl Page {
     /// The range of a list of `len` items this page covers.
     pub fn range(&self, len: usize) -> std::ops::Range<usize> {
         let start = usize::try_from(self.offset).unwrap_or(usize::MAX).min(len);
-        let end = start.saturating_add(usize::try_from(self.limit).unwrap_or(usize::MAX)).min(len);
+        let end = start
+            .saturating_add(usize::try_from(self.limit).unwrap_or(usize::MAX))
+            .min(len);
         start..end
     }
 }
@@ -124,14 +126,23 @@ mod tests {
     fn page_defaults_and_limits() {
         assert_eq!(
             Page::from_request(None, None).unwrap(),
-            Page { offset: 0, limit: 20 }
+            Page {
+                offset: 0,
+                limit: 20
+            }
         );
         assert_eq!(
             Page::from_request(Some(1000), Some(3)).unwrap(),
-            Page { offset: 2000, limit: 1000 }
+            Page {
+                offset: 2000,
+                limit: 1000
+            }
         );
         let code = |s, n| Page::from_request(s, n).unwrap_err().code;
-        assert_eq!(code(Some(1001), None), ErrorCode::InvalidParameterExceedMaximum);
+        assert_eq!(
+            code(Some(1001), None),
+            ErrorCode::InvalidParameterExceedMaximum
+        );
         assert_eq!(code(Some(0), None), ErrorCode::InvalidParameterLessMinimum);
         assert_eq!(code(Some(-5), None), ErrorCode::InvalidParameterLessMinimum);
         assert_eq!(code(None, Some(0)), ErrorCode::InvalidParameterLessMinimum);
@@ -142,7 +153,14 @@ mod tests {
         let p = Page::from_request(Some(1000), Some(i64::MAX)).unwrap();
         assert_eq!(p.range(10), 10..10);
         assert_eq!(Page::ALL.range(7), 0..7);
-        assert_eq!(Page { offset: 5, limit: 20 }.range(7), 5..7);
+        assert_eq!(
+            Page {
+                offset: 5,
+                limit: 20
+            }
+            .range(7),
+            5..7
+        );
     }
 
     #[test]

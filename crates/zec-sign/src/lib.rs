@@ -147,7 +147,9 @@ pub fn parse_authorization(value: &str) -> Result<Authorization<'_>, MalformedAu
             _ => return Err(MalformedAuthorization("unknown part in Authorization")),
         };
         if slot.replace(val).is_some() {
-            return Err(MalformedAuthorization("a part appears twice in Authorization"));
+            return Err(MalformedAuthorization(
+                "a part appears twice in Authorization",
+            ));
         }
     }
     let access_key_id = credential
@@ -274,7 +276,11 @@ mod tests {
         let p = parts("application/json", "{}");
         let good = sign("secretEXAMPLE", &p);
         assert!(!verify("secretEXAMPLf", &p, &good));
-        assert!(!verify("secretEXAMPLE", &parts("application/json", "{ }"), &good));
+        assert!(!verify(
+            "secretEXAMPLE",
+            &parts("application/json", "{ }"),
+            &good
+        ));
         assert!(!verify(
             "secretEXAMPLE",
             &parts("application/json;charset=utf-8", "{}"),
@@ -323,12 +329,18 @@ mod tests {
             "Bearer ".into(),
             "ZC2-HMAC-SHA256".into(),
             "ZC2-HMAC-SHA256Credential=A".into(),
-            format!("ZC2-HMAC-SHA256 Credential=, SignedHeaders=content-type;host, Signature={sig}"),
+            format!(
+                "ZC2-HMAC-SHA256 Credential=, SignedHeaders=content-type;host, Signature={sig}"
+            ),
             format!("ZC2-HMAC-SHA256 Credential=A, SignedHeaders=host, Signature={sig}"),
             "ZC2-HMAC-SHA256 Credential=A, SignedHeaders=content-type;host, Signature=abc".into(),
             format!("ZC2-HMAC-SHA256 Credential=A, SignedHeaders=content-type;host"),
-            format!("ZC2-HMAC-SHA256 Credential=A, Credential=B, SignedHeaders=content-type;host, Signature={sig}"),
-            format!("ZC2-HMAC-SHA256 Credential=A, Foo=1, SignedHeaders=content-type;host, Signature={sig}"),
+            format!(
+                "ZC2-HMAC-SHA256 Credential=A, Credential=B, SignedHeaders=content-type;host, Signature={sig}"
+            ),
+            format!(
+                "ZC2-HMAC-SHA256 Credential=A, Foo=1, SignedHeaders=content-type;host, Signature={sig}"
+            ),
             format!("ZC2-HMAC-SHA256 Credential=A SignedHeaders=content-type;host Signature={sig}"),
         ] {
             assert!(parse_authorization(&bad).is_err(), "accepted {bad:?}");

@@ -110,7 +110,9 @@ mod tests {
         let mut a = Allocator::default();
         let want = Some(Ipv4Addr::new(10, 0, 0, 5));
         assert_eq!(a.private(1, "s", cidr, want), want);
-        let mut got: Vec<_> = (0..4).map(|_| a.private(1, "s", cidr, want).unwrap()).collect();
+        let mut got: Vec<_> = (0..4)
+            .map(|_| a.private(1, "s", cidr, want).unwrap())
+            .collect();
         got.sort();
         assert_eq!(
             got,
@@ -118,7 +120,10 @@ mod tests {
         );
         assert_eq!(a.private(1, "s", cidr, None), None, "subnet is full");
         // Another account has its own address space in the same subnet.
-        assert_eq!(a.private(2, "s", cidr, None), Some(Ipv4Addr::new(10, 0, 0, 2)));
+        assert_eq!(
+            a.private(2, "s", cidr, None),
+            Some(Ipv4Addr::new(10, 0, 0, 2))
+        );
     }
 
     #[test]
@@ -127,7 +132,10 @@ mod tests {
         let mut a = Allocator::default();
         let ip = a.private(1, "s", cidr, None).unwrap();
         assert_eq!(a.private(1, "s", cidr, None), None);
-        a.private.get_mut(&(1, "s".into())).unwrap().release(u32::from(ip));
+        a.private
+            .get_mut(&(1, "s".into()))
+            .unwrap()
+            .release(u32::from(ip));
         assert_eq!(a.private(1, "s", cidr, None), Some(ip));
     }
 
@@ -137,7 +145,10 @@ mod tests {
         let mut a = Allocator::default();
         let mut got = vec![a.public(pool).unwrap(), a.public(pool).unwrap()];
         got.sort();
-        assert_eq!(got, [Ipv4Addr::new(198, 18, 0, 1), Ipv4Addr::new(198, 18, 0, 2)]);
+        assert_eq!(
+            got,
+            [Ipv4Addr::new(198, 18, 0, 1), Ipv4Addr::new(198, 18, 0, 2)]
+        );
         assert_eq!(a.public(pool), None);
     }
 }

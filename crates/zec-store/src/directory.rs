@@ -93,7 +93,11 @@ impl Directory {
     }
 
     pub fn groups_of(&self, account: AccountId) -> Vec<&ResourceGroup> {
-        let mut groups: Vec<_> = self.groups.values().filter(|g| g.account == account).collect();
+        let mut groups: Vec<_> = self
+            .groups
+            .values()
+            .filter(|g| g.account == account)
+            .collect();
         groups.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
         groups
     }

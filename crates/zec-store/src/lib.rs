@@ -56,6 +56,13 @@ pub enum StoreError {
     Closed,
 }
 
+/// What a CreateZecInstances call made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Created {
+    pub order_number: u64,
+    pub instances: Vec<Instance>,
+}
+
 /// What the store needs to know of the world.
 #[derive(Clone)]
 pub struct StoreOptions {
@@ -210,7 +217,7 @@ impl Store {
         account: AccountId,
         plan: CreatePlan,
         outcomes: Vec<Target>,
-    ) -> Result<Vec<Instance>, StoreError> {
+    ) -> Result<Created, StoreError> {
         self.call(|reply| Command::Create {
             account,
             plan: Box::new(plan),
@@ -218,6 +225,11 @@ impl Store {
             reply,
         })
         .await
+    }
+
+    /// Finishes the writes under way and stops the writer; later writes fail with `Closed`.
+    pub async fn close(&self) {
+        let _ = self.call(|reply| Command::Shutdown { reply }).await;
     }
 
     /// Returns once every phase due by now has been settled and committed.

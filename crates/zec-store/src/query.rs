@@ -52,11 +52,15 @@ impl InstanceQuery {
             && eq(&self.zone_id, &i.zone_id)
             && eq(&self.image_id, &i.image_id)
             && eq(&self.instance_type, &i.instance_type)
-            && self.instance_type_series.as_deref().is_none_or(|s| {
-                i.instance_type.split('.').next() == Some(s)
-            })
+            && self
+                .instance_type_series
+                .as_deref()
+                .is_none_or(|s| i.instance_type.split('.').next() == Some(s))
             && self.status.is_none_or(|s| s == status)
-            && self.name.as_deref().is_none_or(|n| contains_ignore_case(&i.name, n))
+            && self
+                .name
+                .as_deref()
+                .is_none_or(|n| contains_ignore_case(&i.name, n))
             && self
                 .ipv4
                 .is_none_or(|ip| i.private_ipv4 == ip || i.public_ipv4 == Some(ip))

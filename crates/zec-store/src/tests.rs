@@ -2,10 +2,10 @@
 
 use super::*;
 use zec_core::ManualClock;
-use zec_core::create::plan;
 use zec_core::Phase;
-use zec_types::model::CreateZecInstancesRequest;
+use zec_core::create::plan;
 use zec_types::InstanceStatus as S;
+use zec_types::model::CreateZecInstancesRequest;
 
 const START: Millis = 1_795_000_000_000;
 
@@ -51,7 +51,11 @@ fn request(count: i64) -> CreateZecInstancesRequest {
 async fn create(store: &Store, account: AccountId, count: i64) -> Vec<Instance> {
     let p = plan(&request(count), store.catalog(), account, "rg").unwrap();
     let outcomes = vec![Phase::Deploy.success(); count as usize];
-    store.create_instances(account, p, outcomes).await.unwrap()
+    store
+        .create_instances(account, p, outcomes)
+        .await
+        .unwrap()
+        .instances
 }
 
 async fn statuses(store: &Store, account: AccountId) -> Vec<S> {
@@ -104,7 +108,10 @@ async fn everything_survives_a_restart_including_phases_under_way() {
     let ids: Vec<u64> = listed.items.iter().map(|i| i.id).collect();
     assert_eq!(ids, [first[0].id, first[1].id, second[0].id]);
     assert_eq!(listed.items[0], first[0].clone().tap_settle(f.clock.now()));
-    assert_eq!(statuses(&store, 1).await, [S::Running, S::Running, S::Deploying]);
+    assert_eq!(
+        statuses(&store, 1).await,
+        [S::Running, S::Running, S::Deploying]
+    );
     // The deadline was kept: the third instance finishes on time after the restart.
     f.clock.advance(Duration::from_secs(3));
     store.settle_due().await.unwrap();
@@ -112,7 +119,12 @@ async fn everything_survives_a_restart_including_phases_under_way() {
     // New ids keep growing after a restart, and addresses are not handed out twice.
     let third = create(&store, 1, 1).await;
     assert!(third[0].id > second[0].id);
-    assert!(!first.iter().chain(&second).any(|i| i.private_ipv4 == third[0].private_ipv4));
+    assert!(
+        !first
+            .iter()
+            .chain(&second)
+            .any(|i| i.private_ipv4 == third[0].private_ipv4)
+    );
 }
 
 #[tokio::test]

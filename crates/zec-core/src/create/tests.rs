@@ -50,7 +50,10 @@ fn a_minimal_request_plans_one_deploying_instance_with_defaults() {
 #[test]
 fn missing_required_fields_are_named() {
     for (field, clear) in [
-        ("zoneId", (|r: &mut CreateZecInstancesRequest| r.zone_id = None) as fn(&mut _)),
+        (
+            "zoneId",
+            (|r: &mut CreateZecInstancesRequest| r.zone_id = None) as fn(&mut _),
+        ),
         ("imageId", |r| r.image_id = None),
         ("instanceType", |r| r.instance_type = None),
         ("subnetId", |r| r.subnet_id = Some(String::new())),
@@ -113,7 +116,10 @@ fn names_expand_numbering_patterns() {
         instance_names("server-[3,3]", 2).unwrap(),
         ["server-003", "server-004"]
     );
-    assert_eq!(instance_names("db[,2].x[5,1]", 2).unwrap(), ["db00.x5", "db01.x6"]);
+    assert_eq!(
+        instance_names("db[,2].x[5,1]", 2).unwrap(),
+        ["db00.x5", "db01.x6"]
+    );
     assert_eq!(instance_names("n[]", 1).unwrap(), ["n000000"]);
     let code = |p: &str| instance_names(p, 1).unwrap_err().code;
     assert_eq!(code("a"), ErrorCode::InvalidInstanceNameExceedMinimumLength);
@@ -150,7 +156,15 @@ fn passwords_follow_the_vendor_rules() {
     for good in ["Passw0rd!", "abcd123~", "A1-b2_c3=d4+e5|f"] {
         assert!(check_password(good).is_ok(), "{good}");
     }
-    for bad in ["Pa0!", "Passw0rd!Passw0rd!", "Password!", "12345678!", "Passw0rd", "Passw0rd#", "Pässw0rd!"] {
+    for bad in [
+        "Pa0!",
+        "Passw0rd!Passw0rd!",
+        "Password!",
+        "12345678!",
+        "Passw0rd",
+        "Passw0rd#",
+        "Pässw0rd!",
+    ] {
         assert_eq!(
             check_password(bad).unwrap_err().code,
             ErrorCode::InvalidPasswordMalformed,
@@ -242,7 +256,14 @@ fn tags_are_unique_and_bounded() {
     r.tags = Some(Tags {
         tags: vec![tag("env"), tag("team")],
     });
-    assert_eq!(plan(&r, &Catalog::builtin(), 1, "rg").unwrap().template.tags.len(), 2);
+    assert_eq!(
+        plan(&r, &Catalog::builtin(), 1, "rg")
+            .unwrap()
+            .template
+            .tags
+            .len(),
+        2
+    );
     r.tags = Some(Tags {
         tags: vec![tag("env"), tag("env")],
     });

@@ -100,7 +100,9 @@ fn statuses_are_read_at_the_query_time() {
     i.begin(Phase::Stop, 100, 200, Phase::Stop.success());
     ix.upsert(i);
     let status = |now| {
-        ix.list_status(1, &InstanceQuery::default(), Page::ALL, now).items[1].status
+        ix.list_status(1, &InstanceQuery::default(), Page::ALL, now)
+            .items[1]
+            .status
     };
     assert_eq!(status(199), S::Stopping);
     assert_eq!(status(200), S::Stopped);

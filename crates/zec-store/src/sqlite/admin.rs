@@ -1,14 +1,14 @@
 //! Accounts, keys, tokens and resource groups in the database: what the admin subcommands do,
 //! and what the server makes sure of at start.
 
-use crate::directory::{AccessKey, Account, Directory, ResourceGroup, Token, token_hash};
 use crate::StoreError;
-use rand::distr::{Alphanumeric, SampleString};
+use crate::directory::{AccessKey, Account, Directory, ResourceGroup, Token, token_hash};
 use rand::RngExt;
+use rand::distr::{Alphanumeric, SampleString};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::sync::Arc;
-use zec_core::clock::wall_clock_millis;
 use zec_core::AccountId;
+use zec_core::clock::wall_clock_millis;
 
 pub const DEFAULT_ACCOUNT: &str = "default";
 pub const DEFAULT_GROUP_NAME: &str = "Default Resource Group";
@@ -43,10 +43,14 @@ pub fn create_account(conn: &mut Connection, name: &str) -> Result<Account, Stor
     let now = wall_clock_millis();
     let tx = conn.transaction()?;
     let exists: Option<i64> = tx
-        .query_row("SELECT id FROM accounts WHERE name = ?1", [name], |r| r.get(0))
+        .query_row("SELECT id FROM accounts WHERE name = ?1", [name], |r| {
+            r.get(0)
+        })
         .optional()?;
     if exists.is_some() {
-        return Err(StoreError::Invalid(format!("account {name} already exists")));
+        return Err(StoreError::Invalid(format!(
+            "account {name} already exists"
+        )));
     }
     tx.execute(
         "INSERT INTO accounts (name, created_at) VALUES (?1, ?2)",
@@ -239,7 +243,9 @@ pub fn delete_token(conn: &Connection, account: AccountId, id: &str) -> Result<(
         params![id, account],
     )?;
     if n == 0 {
-        return Err(StoreError::Invalid(format!("no token {id} in this account")));
+        return Err(StoreError::Invalid(format!(
+            "no token {id} in this account"
+        )));
     }
     Ok(())
 }

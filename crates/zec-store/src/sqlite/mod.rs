@@ -5,10 +5,11 @@ pub mod admin;
 mod schema;
 pub(crate) mod writer;
 
+use crate::StoreError;
 use crate::alloc::Allocator;
 use crate::index::Index;
-use crate::StoreError;
-use rusqlite::{Connection, OpenFlags};
+pub use rusqlite::Connection;
+use rusqlite::OpenFlags;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::path::Path;
@@ -61,8 +62,7 @@ impl Row {
     }
 
     pub fn decode(id: i64, doc: &[u8]) -> Result<Instance, StoreError> {
-        serde_json::from_slice(doc)
-            .map_err(|e| StoreError::Corrupt(format!("instance {id}: {e}")))
+        serde_json::from_slice(doc).map_err(|e| StoreError::Corrupt(format!("instance {id}: {e}")))
     }
 }
 

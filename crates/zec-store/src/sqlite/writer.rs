@@ -8,7 +8,7 @@
 
 use super::Row;
 use crate::alloc::Allocator;
-use crate::{Core, StoreError};
+use crate::{Core, Created, StoreError};
 use rusqlite::{Connection, params};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -32,10 +32,12 @@ pub(crate) enum Command {
         account: AccountId,
         plan: Box<CreatePlan>,
         outcomes: Vec<Target>,
-        reply: Reply<Vec<Instance>>,
+        reply: Reply<Created>,
     },
     /// Answered once every phase due at the time it is read has been settled and committed.
     Settle { reply: Reply<()> },
+    /// Answered when everything sent before it is committed; the writer then stops.
+    Shutdown { reply: Reply<()> },
 }
 
 pub(crate) struct Writer {
@@ -54,23 +56,31 @@ struct Overlay {
 }
 
 enum Answer {
-    Created(Reply<Vec<Instance>>, Result<Vec<Instance>, StoreError>),
+    Created(Reply<Created>, Result<Created, StoreError>),
 }
 
 impl Writer {
     pub fn run(mut self, rx: Receiver<Command>) {
         // Settle requests wait until nothing due at the time they arrived is left.
         let mut settles: Vec<(Millis, Reply<()>)> = Vec::new();
+        let mut shutdown: Option<Reply<()>> = None;
         while let Some(batch) = self.next_batch(&rx) {
             let now = self.core.clock.now();
             let mut commands = Vec::with_capacity(batch.len());
             for cmd in batch {
                 match cmd {
                     Command::Settle { reply } => settles.push((now, reply)),
-                    other => commands.push(other),
+                    Command::Shutdown { reply } => shutdown = Some(reply),
+                    // Nothing after a shutdown is taken.
+                    other if shutdown.is_none() => commands.push(other),
+                    _ => {}
                 }
             }
             self.round(now, commands);
+            if let Some(reply) = shutdown.take() {
+                let _ = reply.send(Ok(()));
+                break;
+            }
             let earliest = self.due.peek().map(|Reverse((t, _))| *t);
             for (_, reply) in settles.extract_if(.., |(at, _)| earliest.is_none_or(|t| t > *at)) {
                 let _ = reply.send(Ok(()));
@@ -123,7 +133,7 @@ impl Writer {
                     let result = self.create(account, &plan, &outcomes, now, &mut overlay);
                     answers.push(Answer::Created(reply, result));
                 }
-                Command::Settle { reply } => {
+                Command::Settle { reply } | Command::Shutdown { reply } => {
                     let _ = reply.send(Ok(()));
                 }
             }
@@ -246,12 +256,14 @@ impl Writer {
         outcomes: &[Target],
         now: Millis,
         overlay: &mut Overlay,
-    ) -> Result<Vec<Instance>, StoreError> {
+    ) -> Result<Created, StoreError> {
         let template = &plan.template;
         let mut addresses = Vec::with_capacity(plan.names.len());
         for n in 0..plan.names.len() {
             let want = if n == 0 { plan.lan_ip } else { None };
-            let private = self.alloc.private(account, &template.subnet_id, plan.subnet_cidr, want);
+            let private = self
+                .alloc
+                .private(account, &template.subnet_id, plan.subnet_cidr, want);
             let public = match (private, plan.public_pool) {
                 (Some(_), Some(pool)) => self.alloc.public(pool).map(Some),
                 _ => Some(None),
@@ -260,7 +272,9 @@ impl Writer {
                 (Some(private), Some(public)) => addresses.push((private, public)),
                 (private, _) => {
                     // Give back what this request took before failing it.
-                    for (private, public) in addresses.iter().copied().chain(private.map(|p| (p, None))) {
+                    for (private, public) in
+                        addresses.iter().copied().chain(private.map(|p| (p, None)))
+                    {
                         let mut probe = template.clone();
                         probe.account = account;
                         probe.private_ipv4 = private;
@@ -268,18 +282,28 @@ impl Writer {
                         self.alloc.release(&probe, plan.public_pool);
                     }
                     let (code, what) = if private.is_none() {
-                        (ErrorCode::InvalidSubnetIpv4Insufficient, "private IPv4 addresses in the subnet")
+                        (
+                            ErrorCode::InvalidSubnetIpv4Insufficient,
+                            "private IPv4 addresses in the subnet",
+                        )
                     } else {
-                        (ErrorCode::OperationDeniedInstanceQuotaExceed, "public IPv4 addresses in the region")
+                        (
+                            ErrorCode::OperationDeniedInstanceQuotaExceed,
+                            "public IPv4 addresses in the region",
+                        )
                     };
                     return Err(StoreError::Api(ApiError::new(
                         code,
-                        format!("There are not enough free {what} for {} instances.", plan.names.len()),
+                        format!(
+                            "There are not enough free {what} for {} instances.",
+                            plan.names.len()
+                        ),
                     )));
                 }
             }
         }
         let due = now.saturating_add(self.core.timings.get(Phase::Deploy).as_millis() as i64);
+        let order_number = self.ids.next(now);
         let mut made = Vec::with_capacity(plan.names.len());
         for (n, (private, public)) in addresses.into_iter().enumerate() {
             let a = Allocation {
@@ -296,7 +320,10 @@ impl Writer {
             overlay.rows.insert(instance.id, Some(instance.clone()));
             made.push(instance);
         }
-        Ok(made)
+        Ok(Created {
+            order_number,
+            instances: made,
+        })
     }
 
     fn commit(&mut self, overlay: &Overlay) -> Result<(), StoreError> {

@@ -1,0 +1,49 @@
+//! CreateZecInstances: checks the request against the catalog, creates the instances
+//! DEPLOYING; each becomes RUNNING when its deploy phase ends.
+
+use crate::request::VerifiedRequest;
+use crate::{App, store_error};
+use axum::response::Response;
+use zec_core::{Phase, create};
+use zec_types::model::{CreateZecInstancesRequest, CreateZecInstancesResponse, DiskWithInstance};
+use zec_types::{ApiError, ErrorCode};
+
+pub async fn handle(app: &App, req: &VerifiedRequest) -> Result<Response, ApiError> {
+    let r: CreateZecInstancesRequest = req.json()?;
+    let account = req.caller.account;
+    let directory = app.store.directory();
+    let group = match super::non_empty(&r.resource_group_id) {
+        Some(id) => directory.group(account, &id).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::OperationFailedResourceGroupNotFound,
+                format!("The resource group `{id}` is not found."),
+            )
+        })?,
+        None => directory.default_group(account).ok_or_else(|| {
+            tracing::error!(account, "account has no default resource group");
+            ApiError::internal()
+        })?,
+    };
+    let plan = create::plan(&r, app.store.catalog(), account, &group.id)?;
+    let outcomes = vec![Phase::Deploy.success(); plan.names.len()];
+    let created = app
+        .store
+        .create_instances(account, plan, outcomes)
+        .await
+        .map_err(store_error)?;
+    req.reply(&CreateZecInstancesResponse {
+        order_number: created.order_number.to_string(),
+        instance_id_set: created.instances.iter().map(|i| i.id.to_string()).collect(),
+        // Only instances created with data disks are listed (the vendor's example shows an
+        // empty list for instances without).
+        instances: created
+            .instances
+            .iter()
+            .filter(|i| !i.data_disks.is_empty())
+            .map(|i| DiskWithInstance {
+                instance_id: i.id.to_string(),
+                disk_id_set: i.data_disks.iter().map(|d| d.id.to_string()).collect(),
+            })
+            .collect(),
+    })
+}

@@ -1,0 +1,140 @@
+//! Who is calling: ZC2-HMAC-SHA256 over the raw body and the literal `content-type` and
+//! `host` values (spec §1.3–§1.4), or a bearer token. Expiry is judged by the real wall clock.
+
+use axum::http::HeaderMap;
+use zec_core::AccountId;
+use zec_sign::{Authorization, SignedParts};
+use zec_store::Store;
+use zec_types::{ApiError, ErrorCode};
+
+/// How far a signature's timestamp may be from the server's clock (spec §1.4).
+pub const MAX_SKEW_SECS: i64 = 300;
+
+/// An authenticated caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    pub account: AccountId,
+    pub credential: Credential,
+    /// May call the admin API.
+    pub root: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credential {
+    AccessKey(String),
+    Token(String),
+}
+
+impl Credential {
+    /// For the access log: the key id or token id, never a secret.
+    pub fn id(&self) -> &str {
+        match self {
+            Credential::AccessKey(id) | Credential::Token(id) => id,
+        }
+    }
+}
+
+fn invalid(message: impl Into<String>) -> ApiError {
+    ApiError::new(ErrorCode::AuthFailureInvalidAuthorization, message)
+}
+
+fn failure() -> ApiError {
+    ApiError::new(
+        ErrorCode::AuthFailureSignatureFailure,
+        "The signature does not match, or the credential is unknown.",
+    )
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, ApiError> {
+    headers
+        .get(name)
+        .map(|v| {
+            std::str::from_utf8(v.as_bytes())
+                .map_err(|_| invalid(format!("The {name} header is not valid UTF-8.")))
+        })
+        .transpose()
+}
+
+/// Checks the credentials of a request against the store's directory.
+pub fn authenticate(
+    store: &Store,
+    headers: &HeaderMap,
+    body: &[u8],
+    wall_now_secs: i64,
+) -> Result<Caller, ApiError> {
+    let value = header(headers, "authorization")?
+        .ok_or_else(|| invalid("The Authorization header is missing."))?;
+    let parsed = zec_sign::parse_authorization(value)
+        .map_err(|e| invalid(format!("The Authorization header is malformed: {e}.")))?;
+    match parsed {
+        Authorization::Bearer(token) => {
+            let found = store.directory().token(token).or_else(|| {
+                // A token made a moment ago by `zecd tokens create` beside this server.
+                refreshed(store).and_then(|d| d.token(token))
+            });
+            let t = found.ok_or_else(failure)?;
+            Ok(Caller {
+                account: t.account,
+                credential: Credential::Token(t.id.clone()),
+                root: false,
+            })
+        }
+        Authorization::Hmac {
+            access_key_id,
+            signature,
+        } => {
+            if let Some(method) = header(headers, "x-zc-signature-method")?
+                && method != zec_sign::ALGORITHM
+            {
+                return Err(invalid(format!(
+                    "x-zc-signature-method must be {}; got {method}.",
+                    zec_sign::ALGORITHM
+                )));
+            }
+            let timestamp = header(headers, "x-zc-timestamp")?
+                .ok_or_else(|| invalid("The x-zc-timestamp header is missing."))?;
+            let ts: i64 = timestamp
+                .parse()
+                .map_err(|_| invalid("x-zc-timestamp must be Unix seconds."))?;
+            if (wall_now_secs - ts).abs() > MAX_SKEW_SECS {
+                return Err(ApiError::new(
+                    ErrorCode::AuthFailureSignatureExpired,
+                    format!(
+                        "The request was signed at {ts}, more than {MAX_SKEW_SECS} s from the server time {wall_now_secs}."
+                    ),
+                ));
+            }
+            let key = store
+                .directory()
+                .key(access_key_id)
+                .or_else(|| refreshed(store).and_then(|d| d.key(access_key_id)))
+                .ok_or_else(failure)?;
+            let parts = SignedParts {
+                content_type: header(headers, "content-type")?.unwrap_or(""),
+                host: header(headers, "host")?.unwrap_or(""),
+                timestamp,
+                body,
+            };
+            if !zec_sign::verify(&key.secret, &parts, signature) {
+                return Err(failure());
+            }
+            Ok(Caller {
+                account: key.account,
+                credential: Credential::AccessKey(key.id.clone()),
+                root: key.root,
+            })
+        }
+    }
+}
+
+/// The directory after a reload, if the database changed since the last one.
+fn refreshed(store: &Store) -> Option<std::sync::Arc<zec_store::Directory>> {
+    match store.refresh_directory() {
+        Ok(true) => Some(store.directory()),
+        Ok(false) => None,
+        Err(e) => {
+            tracing::warn!(error = %e, "directory reload failed");
+            None
+        }
+    }
+}

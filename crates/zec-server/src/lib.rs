@@ -1,0 +1,57 @@
+//! zecd's HTTP side: `POST /api/v2/{service}`, the action in `x-zc-action`, every request
+//! authenticated before an action sees it, every answer in the vendor's envelope.
+
+#![forbid(unsafe_code)]
+
+pub mod actions;
+pub mod auth;
+pub mod config;
+mod front;
+pub mod request;
+
+use axum::Router;
+use axum::routing::any;
+use std::sync::Arc;
+use zec_store::{Store, StoreError};
+use zec_types::ApiError;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct App {
+    pub store: Store,
+    pub limits: Arc<Limits>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest request body accepted.
+    pub max_body_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: 1 << 20,
+        }
+    }
+}
+
+/// The HTTP routes.
+pub fn router(app: App) -> Router {
+    Router::new()
+        .route("/api/v2/{service}", any(front::api))
+        .fallback(front::not_found)
+        .with_state(app)
+}
+
+/// A store failure as the caller sees it: its own error when it has one, else an internal
+/// error whose cause goes to the log only.
+pub fn store_error(e: StoreError) -> ApiError {
+    match e {
+        StoreError::Api(e) => e,
+        other => {
+            tracing::error!(error = %other, "store failure");
+            ApiError::internal()
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! `zecd`: serve the API, or administer a data directory.
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+use std::path::Path;
+use std::sync::Arc;
+use zec_core::{Catalog, SystemClock};
+use zec_server::config::{AccountsCommand, Cli, Command, CredentialCommand, LogFormat, ServeArgs};
+use zec_server::{App, Limits, router};
+use zec_store::sqlite::{Connection, admin, open_connection};
+use zec_store::{Store, StoreOptions};
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve(args) => tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?
+            .block_on(serve(args)),
+        Command::Accounts { command } => accounts(command),
+        Command::Keys { command } => keys(command),
+        Command::Tokens { command } => tokens(command),
+    }
+}
+
+fn init_logging(args: &ServeArgs) -> Result<()> {
+    let filter = tracing_subscriber::EnvFilter::try_new(&args.log)
+        .with_context(|| format!("bad --log filter `{}`", args.log))?;
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    match args.log_format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+    Ok(())
+}
+
+async fn serve(args: ServeArgs) -> Result<()> {
+    init_logging(&args)?;
+    let catalog = match &args.catalog {
+        Some(path) => Catalog::load(path).map_err(anyhow::Error::msg)?,
+        None => Catalog::builtin(),
+    };
+    let store = Store::open_sqlite(
+        &args.data.data_dir,
+        StoreOptions {
+            clock: Arc::new(SystemClock),
+            timings: args.transition,
+            catalog: Arc::new(catalog),
+        },
+    )
+    .with_context(|| format!("cannot open {}", args.data.data_dir.display()))?;
+    ensure_credentials(&store, &args)?;
+
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(
+        data_dir = %args.data.data_dir.display(),
+        transitions = %args.transition,
+        "zecd listening on http://{addr}"
+    );
+    let app = App {
+        store: store.clone(),
+        limits: Arc::new(Limits {
+            max_body_bytes: args.max_body_bytes,
+        }),
+    };
+    axum::serve(listener, router(app))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    store.close().await;
+    tracing::info!("zecd stopped");
+    Ok(())
+}
+
+/// The default account exists; it has the configured root key; and if no key exists at all,
+/// one is made and shown once.
+fn ensure_credentials(store: &Store, args: &ServeArgs) -> Result<()> {
+    let created = store.admin(|conn| {
+        let account = admin::ensure_default_account(conn)?;
+        if let (Some(id), Some(password)) = (&args.access_key_id, &args.access_key_password) {
+            admin::ensure_key(conn, account.id, id, password)?;
+            return Ok(None);
+        }
+        if admin::count_keys(conn)? == 0 {
+            return Ok(Some(admin::create_key(conn, account.id, true)?));
+        }
+        Ok(None)
+    })?;
+    if let Some(key) = created {
+        // Printed, not logged: logs must never carry secrets.
+        println!(
+            "zecd: created the first access key of account `{}`; it is shown only this once:\n\
+             \x20 ZENLAYERCLOUD_ACCESS_KEY_ID={}\n\
+             \x20 ZENLAYERCLOUD_ACCESS_KEY_PASSWORD={}",
+            admin::DEFAULT_ACCOUNT,
+            key.id,
+            key.secret
+        );
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+fn open(data_dir: &Path) -> Result<Connection> {
+    std::fs::create_dir_all(data_dir)?;
+    Ok(open_connection(&data_dir.join(zec_store::sqlite::DB_FILE))?)
+}
+
+fn accounts(command: AccountsCommand) -> Result<()> {
+    match command {
+        AccountsCommand::Create { name, data } => {
+            let mut conn = open(&data.data_dir)?;
+            let a = admin::create_account(&mut conn, &name)?;
+            println!("created account {} (id {})", a.name, a.id);
+        }
+        AccountsCommand::List { data } => {
+            let conn = open(&data.data_dir)?;
+            println!("{:<6} {:<24} CREATED", "ID", "NAME");
+            for a in admin::list_accounts(&conn)? {
+                println!(
+                    "{:<6} {:<24} {}",
+                    a.id,
+                    a.name,
+                    zec_core::clock::format_api_time(a.created_at)
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn keys(command: CredentialCommand) -> Result<()> {
+    match command {
+        CredentialCommand::Create {
+            account,
+            name,
+            data,
+        } => {
+            if !name.is_empty() {
+                bail!("access keys have no name; --name is for tokens");
+            }
+            let conn = open(&data.data_dir)?;
+            let a = admin::find_account(&conn, &account)?;
+            let k = admin::create_key(&conn, a.id, false)?;
+            println!(
+                "ZENLAYERCLOUD_ACCESS_KEY_ID={}\nZENLAYERCLOUD_ACCESS_KEY_PASSWORD={}",
+                k.id, k.secret
+            );
+        }
+        CredentialCommand::List { account, data } => {
+            let conn = open(&data.data_dir)?;
+            let a = admin::find_account(&conn, &account)?;
+            println!("{:<26} {:<5} CREATED", "ID", "ROOT");
+            for k in admin::list_keys(&conn, a.id)? {
+                println!(
+                    "{:<26} {:<5} {}",
+                    k.id,
+                    if k.root { "yes" } else { "no" },
+                    zec_core::clock::format_api_time(k.created_at)
+                );
+            }
+        }
+        CredentialCommand::Delete { id, account, data } => {
+            let conn = open(&data.data_dir)?;
+            let a = admin::find_account(&conn, &account)?;
+            admin::delete_key(&conn, a.id, &id)?;
+            println!("deleted key {id}");
+        }
+    }
+    Ok(())
+}
+
+fn tokens(command: CredentialCommand) -> Result<()> {
+    match command {
+        CredentialCommand::Create {
+            account,
+            name,
+            data,
+        } => {
+            let conn = open(&data.data_dir)?;
+            let a = admin::find_account(&conn, &account)?;
+            let (t, secret) = admin::create_token(&conn, a.id, &name)?;
+            println!("token id {}\n{secret}", t.id);
+        }
+        CredentialCommand::List { account, data } => {
+            let conn = open(&data.data_dir)?;
+            let a = admin::find_account(&conn, &account)?;
+            println!("{:<16} {:<24} CREATED", "ID", "NAME");
+            for t in admin::list_tokens(&conn, a.id)? {
+                println!(
+                    "{:<16} {:<24} {}",
+                    t.id,
+                    t.name,
+                    zec_core::clock::format_api_time(t.created_at)
+                );
+            }
+        }
+        CredentialCommand::Delete { id, account, data } => {
+            let conn = open(&data.data_dir)?;
+            let a = admin::find_account(&conn, &account)?;
+            admin::delete_token(&conn, a.id, &id)?;
+            println!("deleted token {id}");
+        }
+    }
+    Ok(())
+}

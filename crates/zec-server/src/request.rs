@@ -1,0 +1,175 @@
+//! A request that has passed authentication: the only thing an action handler sees.
+
+use crate::auth::Caller;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use zec_types::envelope::{Envelope, ErrorBody};
+use zec_types::{Action, ApiError, ErrorCode};
+
+/// The response header carrying the request id.
+pub const REQUEST_ID_HEADER: &str = "x-zc-request-id";
+
+pub struct VerifiedRequest {
+    pub request_id: String,
+    pub caller: Caller,
+    pub action: Action,
+    pub version: &'static str,
+    pub body: Bytes,
+}
+
+impl VerifiedRequest {
+    /// Reads the body as the action's request type. An empty body is `{}`; unknown keys are
+    /// ignored; a value of the wrong type is named by its path.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        parse_json(&self.body)
+    }
+
+    /// A success reply: `{"requestId", "response": {"requestId", ...}}`.
+    pub fn reply<T: Serialize>(&self, body: &T) -> Result<Response, ApiError> {
+        let bytes = serde_json::to_vec(&Envelope::new(&self.request_id, body)).map_err(|e| {
+            tracing::error!(error = %e, "response serialization failed");
+            ApiError::internal()
+        })?;
+        Ok(json_response(StatusCode::OK, &self.request_id, bytes))
+    }
+}
+
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        body
+    };
+    if !body.trim_ascii_start().starts_with(b"{") {
+        return Err(ApiError::new(
+            ErrorCode::InvalidParameterType,
+            "The request body must be a JSON object.",
+        ));
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if inner.is_data() {
+            ApiError::new(
+                ErrorCode::InvalidParameterType,
+                format!("The parameter `{path}` has the wrong type: {inner}."),
+            )
+        } else {
+            ApiError::new(
+                ErrorCode::InvalidParameterValue,
+                format!("The request body is not valid JSON: {inner}."),
+            )
+        }
+    })?;
+    de.end().map_err(|e| {
+        ApiError::new(
+            ErrorCode::InvalidParameterValue,
+            format!("The request body is not valid JSON: {e}."),
+        )
+    })?;
+    Ok(value)
+}
+
+fn json_response(status: StatusCode, request_id: &str, body: Vec<u8>) -> Response {
+    let mut r = (status, body).into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        h.insert(REQUEST_ID_HEADER, v);
+    }
+    r
+}
+
+/// An error reply: the code's HTTP status and `{"requestId", "code", "message"}`.
+pub fn error_response(request_id: &str, e: &ApiError) -> Response {
+    let body = ErrorBody {
+        request_id: request_id.to_owned(),
+        code: e.code.as_str().to_owned(),
+        message: e.message.clone(),
+    };
+    let bytes = serde_json::to_vec(&body).unwrap_or_else(|_| b"{}".to_vec());
+    let status = StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    json_response(status, request_id, bytes)
+}
+
+/// A fresh request id in the vendor's shape: `T` and an upper-case UUID.
+pub fn new_request_id() -> String {
+    let b: [u8; 16] = rand::random();
+    let mut s = String::with_capacity(37);
+    s.push('T');
+    for (i, byte) in b.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            s.push('-');
+        }
+        // Version 4, RFC 4122 variant.
+        let byte = match i {
+            6 => (byte & 0x0f) | 0x40,
+            8 => (byte & 0x3f) | 0x80,
+            _ => *byte,
+        };
+        s.push_str(&format!("{byte:02X}"));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zec_types::model::DescribeInstancesStatusRequest;
+
+    #[test]
+    fn request_ids_look_like_the_vendors() {
+        let id = new_request_id();
+        assert_eq!(id.len(), 37);
+        assert!(id.starts_with('T'));
+        let parts: Vec<_> = id[1..].split('-').map(str::len).collect();
+        assert_eq!(parts, [8, 4, 4, 4, 12]);
+        assert_eq!(&id[15..16], "4");
+        assert_ne!(new_request_id(), id);
+    }
+
+    #[test]
+    fn json_errors_name_the_field_and_the_code() {
+        let err =
+            |body: &str| parse_json::<DescribeInstancesStatusRequest>(body.as_bytes()).unwrap_err();
+        let e = err(r#"{"pageSize":"20"}"#);
+        assert_eq!(e.code, ErrorCode::InvalidParameterType);
+        assert!(e.message.contains("pageSize"), "{}", e.message);
+        let e = err(r#"{"instanceIds":["a",3]}"#);
+        assert_eq!(e.code, ErrorCode::InvalidParameterType);
+        assert!(e.message.contains("instanceIds[1]"), "{}", e.message);
+        assert_eq!(
+            err(r#"{"pageSize":20.5}"#).code,
+            ErrorCode::InvalidParameterType
+        );
+        assert_eq!(
+            err(r#"{"pageSize":1"#).code,
+            ErrorCode::InvalidParameterValue
+        );
+        assert_eq!(err(r#"{} x"#).code, ErrorCode::InvalidParameterValue);
+        assert_eq!(err(r#"[]"#).code, ErrorCode::InvalidParameterType);
+        assert_eq!(err("\u{0}").code, ErrorCode::InvalidParameterType);
+        let deep = format!("{}{}", "{\"a\":[".repeat(500), "]}".repeat(500));
+        assert_eq!(err(&deep).code, ErrorCode::InvalidParameterValue);
+    }
+
+    #[test]
+    fn empty_bodies_unknown_keys_and_nulls_are_accepted() {
+        let ok =
+            |body: &str| parse_json::<DescribeInstancesStatusRequest>(body.as_bytes()).unwrap();
+        assert_eq!(ok(""), DescribeInstancesStatusRequest::default());
+        assert_eq!(ok(" {} "), DescribeInstancesStatusRequest::default());
+        assert_eq!(
+            ok(r#"{"pageSize":null,"extra":{"x":1}}"#),
+            DescribeInstancesStatusRequest::default()
+        );
+        assert_eq!(ok(r#"{"pageSize": 5}"#).page_size, Some(5));
+    }
+}
