@@ -16,7 +16,7 @@ fn main() -> Result<()> {
         Command::Serve(args) => tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()?
-            .block_on(serve(args)),
+            .block_on(serve(*args)),
         Command::Accounts { command } => accounts(command),
         Command::Keys { command } => keys(command),
         Command::Tokens { command } => tokens(command),

@@ -43,13 +43,19 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     } else {
         body
     };
-    if !body.trim_ascii_start().starts_with(b"{") {
+    let Ok(body) = std::str::from_utf8(body) else {
+        return Err(ApiError::new(
+            ErrorCode::InvalidParameterValue,
+            "The request body is not valid UTF-8.",
+        ));
+    };
+    if !body.trim_start().starts_with('{') {
         return Err(ApiError::new(
             ErrorCode::InvalidParameterType,
             "The request body must be a JSON object.",
         ));
     }
-    let mut de = serde_json::Deserializer::from_slice(body);
+    let mut de = serde_json::Deserializer::from_str(body);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
@@ -156,8 +162,14 @@ mod tests {
         assert_eq!(err(r#"{} x"#).code, ErrorCode::InvalidParameterValue);
         assert_eq!(err(r#"[]"#).code, ErrorCode::InvalidParameterType);
         assert_eq!(err("\u{0}").code, ErrorCode::InvalidParameterType);
+        let bad_utf8 = parse_json::<DescribeInstancesStatusRequest>(b"{\"x\":\"\xff\"}");
+        assert_eq!(bad_utf8.unwrap_err().code, ErrorCode::InvalidParameterValue);
         // Deep nesting neither overflows the stack nor is taken for a value.
-        let deep = format!("{{\"instanceIds\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+        let deep = format!(
+            "{{\"instanceIds\":{}{}}}",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
         assert_eq!(err(&deep).code, ErrorCode::InvalidParameterType);
         let ignored = format!("{{\"x\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000));
         assert!(parse_json::<DescribeInstancesStatusRequest>(ignored.as_bytes()).is_ok());

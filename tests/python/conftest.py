@@ -1,0 +1,493 @@
+"""Harness for testing zecd with the official, unmodified Python SDK (zenlayercloud-sdk-python).
+
+* ``zecd`` (one server per test module) and ``fresh_zecd`` (one per test) start
+  ``zecd serve --listen 127.0.0.1:0 --data-dir <tmp> --transition deploy=1s`` with a known root
+  access key, read the port from its "zecd listening on http://127.0.0.1:PORT" log line, and stop
+  it with SIGTERM at teardown.
+* ``ZecdServer`` builds SDK clients (HMAC ``Credential`` or ``TokenCredential``, API version
+  2025-09-01 or 2024-04-01), runs the admin subcommands on its data directory, and sends raw
+  requests signed with ZC2-HMAC-SHA256 (implemented here, spec §1.4) for what the SDK cannot send.
+
+The binary comes from ``$ZECD_BIN``, else ``<repo>/target/debug/zecd``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import pytest
+
+# The SDK reads HTTP(S)_PROXY itself and ignores NO_PROXY (notes/sdk-python.md §1), and requests
+# honours the proxy variables too: none of them may reach a test.
+for _var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+    os.environ.pop(_var, None)
+    os.environ.pop(_var.lower(), None)
+
+from zenlayercloud.common.config import Config  # noqa: E402
+from zenlayercloud.common.credential import Credential, TokenCredential  # noqa: E402
+from zenlayercloud.common.excpetion.zenlayer_cloud_sdk_exception import (  # noqa: E402
+    ZenlayerCloudSdkException,
+)
+from zenlayercloud.zec.v20240401 import models as models_2024  # noqa: E402
+from zenlayercloud.zec.v20240401.zec_client import ZecClient as ZecClient2024  # noqa: E402
+from zenlayercloud.zec.v20250901 import models as models_2025  # noqa: E402
+from zenlayercloud.zec.v20250901.zec_client import ZecClient as ZecClient2025  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+ZECD_BIN = Path(os.environ.get("ZECD_BIN") or REPO / "target" / "debug" / "zecd")
+
+ROOT_KEY_ID = "ZECDTESTROOTKEY0000000001"
+ROOT_KEY_PASSWORD = "zecd-test-root-password-0123456789"
+DEFAULT_ACCOUNT = "default"
+
+V2025 = "2025-09-01"
+V2024 = "2024-04-01"
+VERSIONS = (V2025, V2024)
+
+ALGORITHM = "ZC2-HMAC-SHA256"
+
+# What CreateZecInstances needs, as the built-in catalog offers it.
+ZONE = "asia-east-1a"
+REGION = "asia-east-1"
+IMAGE = "ubuntu2404_20240712"
+INSTANCE_TYPE = "z2a.cpu.1"
+SUBNET = "1272168087751233112"
+PASSWORD = "Passw0rd!"
+
+# Every status DescribeInstancesStatus may report (spec §4.1).
+STATUSES = {
+    "DEPLOYING", "REBUILDING", "REBOOT", "RUNNING", "STOPPED", "BOOTING", "RELEASING",
+    "STOPPING", "RECYCLE", "RECYCLING", "CREATE_FAILED", "IMAGING", "RESIZING",
+}
+
+START_TIMEOUT = 30.0
+STOP_TIMEOUT = 15.0
+LISTENING = re.compile(r"zecd listening on http://127\.0\.0\.1:(\d+)")
+
+
+# --------------------------------------------------------------------------------------------
+# ZC2-HMAC-SHA256 (spec §1.4), independent of the SDK's own signer.
+
+def _sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def zc2_signature(password: str, content_type: str, host: str, timestamp: str | int,
+                  body: bytes) -> str:
+    """The lowercase hex signature of a request (spec §1.4)."""
+    canonical_request = "\n".join([
+        "POST",
+        "/",
+        "",
+        f"content-type:{content_type}\nhost:{host}\n",
+        "content-type;host",
+        _sha256_hex(body),
+    ])
+    string_to_sign = "\n".join([
+        ALGORITHM,
+        str(timestamp),
+        _sha256_hex(canonical_request.encode("utf-8")),
+    ])
+    return hmac.new(password.encode("utf-8"), string_to_sign.encode("utf-8"),
+                    hashlib.sha256).hexdigest()
+
+
+def zc2_authorization(key_id: str, password: str, content_type: str, host: str,
+                      timestamp: str | int, body: bytes) -> str:
+    signature = zc2_signature(password, content_type, host, timestamp, body)
+    return f"{ALGORITHM} Credential={key_id}, SignedHeaders=content-type;host, Signature={signature}"
+
+
+# --------------------------------------------------------------------------------------------
+# Raw HTTP.
+
+@dataclass
+class RawResponse:
+    status: int
+    headers: dict[str, str]  # names lower-cased
+    body: bytes
+
+    @property
+    def json(self):
+        return json.loads(self.body)
+
+    @property
+    def request_id_header(self) -> str | None:
+        return self.headers.get("x-zc-request-id")
+
+    def __repr__(self) -> str:
+        return f"RawResponse({self.status}, {self.body[:300]!r})"
+
+
+_UNSET = object()
+
+
+# --------------------------------------------------------------------------------------------
+# SDK helpers.
+
+def sdk_request(client, action: str, **fields):
+    """An empty request model of ``action`` for the client's API version, fields assigned."""
+    req = getattr(client.models, action + "Request")()
+    for name, value in fields.items():
+        setattr(req, name, value)
+    return req
+
+
+def sdk_call(client, action: str, **fields):
+    """Calls ``action`` through the SDK and returns its response model."""
+    return getattr(client, action)(sdk_request(client, action, **fields))
+
+
+def sdk_error(client, action: str, **fields) -> ZenlayerCloudSdkException:
+    """Calls ``action`` expecting the SDK to raise; returns the exception."""
+    try:
+        resp = sdk_call(client, action, **fields)
+    except ZenlayerCloudSdkException as e:
+        return e
+    raise AssertionError(f"{action}({fields}) succeeded but an error was expected: {resp}")
+
+
+def create_fields(**overrides) -> dict:
+    """A valid CreateZecInstances request (one instance), with ``overrides`` applied; an
+    override of None removes the field."""
+    fields = {
+        "zoneId": ZONE,
+        "imageId": IMAGE,
+        "instanceType": INSTANCE_TYPE,
+        "subnetId": SUBNET,
+        "password": PASSWORD,
+        "instanceCount": 1,
+    }
+    fields.update(overrides)
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def create_instances(client, count: int = 1, **overrides) -> list[str]:
+    """Creates ``count`` instances and returns their ids in the order given."""
+    resp = sdk_call(client, "CreateZecInstances", **create_fields(instanceCount=count, **overrides))
+    ids = list(resp.instanceIdSet)
+    assert len(ids) == count, resp
+    return ids
+
+
+def statuses(client, ids: list[str]) -> dict[str, str]:
+    resp = sdk_call(client, "DescribeInstancesStatus", instanceIds=ids)
+    return {s.instanceId: s.instanceStatus for s in resp.dataSet}
+
+
+def wait_until(predicate: Callable[[], object], timeout: float = 30.0, interval: float = 0.1,
+               message: str = "condition"):
+    """Polls ``predicate`` until it returns something truthy; returns that value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {message}")
+        time.sleep(interval)
+
+
+def wait_for_status(client, ids: list[str], status: str = "RUNNING",
+                    timeout: float = 30.0) -> list[dict[str, str]]:
+    """Polls DescribeInstancesStatus until every id has ``status``; returns every observation."""
+    history: list[dict[str, str]] = []
+
+    def done():
+        seen = statuses(client, ids)
+        history.append(seen)
+        return len(seen) == len(ids) and all(s == status for s in seen.values())
+
+    wait_until(done, timeout=timeout, message=f"{ids} to be {status} (seen {history[-1:]})")
+    return history
+
+
+# --------------------------------------------------------------------------------------------
+# The server.
+
+@dataclass
+class ZecdServer:
+    data_dir: Path
+    transition: str = "deploy=1s"
+    key_id: str = ROOT_KEY_ID
+    password: str = ROOT_KEY_PASSWORD
+    extra_env: dict[str, str] = field(default_factory=dict)
+    # False: pass --listen, --data-dir and --transition as ZECD_* environment variables.
+    use_flags: bool = True
+    binary: Path = ZECD_BIN
+    port: int | None = None
+    process: subprocess.Popen | None = None
+    log_lines: list[str] = field(default_factory=list)
+
+    # ---- process ----
+
+    def start(self) -> "ZecdServer":
+        if not self.binary.is_file():
+            pytest.fail(f"zecd binary not found at {self.binary}; build it or set ZECD_BIN")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ZECD_")}
+        if self.key_id is not None:
+            env.update({
+                "ZECD_ACCESS_KEY_ID": self.key_id,
+                "ZECD_ACCESS_KEY_PASSWORD": self.password,
+            })
+        settings = {"listen": "127.0.0.1:0", "data-dir": str(self.data_dir),
+                    "transition": self.transition}
+        command = [str(self.binary), "serve"]
+        if self.use_flags:
+            for flag, value in settings.items():
+                command += [f"--{flag}", value]
+        else:
+            for flag, value in settings.items():
+                env["ZECD_" + flag.upper().replace("-", "_")] = value
+        env.update(self.extra_env)
+        self.log_lines = []
+        self.port = None
+        listening = threading.Event()
+        self.process = subprocess.Popen(
+            command,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        proc = self.process
+
+        def pump():
+            # Reads the merged output for the process's whole life, so the pipe never fills.
+            for raw in proc.stdout:
+                line = raw.decode("utf-8", "replace").rstrip("\n")
+                self.log_lines.append(line)
+                m = LISTENING.search(line)
+                if m and not listening.is_set():
+                    self.port = int(m.group(1))
+                    listening.set()
+            listening.set()
+
+        threading.Thread(target=pump, name="zecd-log", daemon=True).start()
+        if not listening.wait(START_TIMEOUT) or self.port is None:
+            self.kill()
+            pytest.fail("zecd did not report a listening port; its log:\n" + self.log)
+        return self
+
+    def stop(self) -> int | None:
+        """SIGTERM, then wait; returns the exit status."""
+        proc = self.process
+        if proc is None:
+            return None
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        return proc.returncode
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash would."""
+        proc = self.process
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    @property
+    def log(self) -> str:
+        return "\n".join(self.log_lines)
+
+    @property
+    def domain(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    # ---- admin subcommands (they work on the data directory beside the running server) ----
+
+    def admin_run(self, *args: str) -> subprocess.CompletedProcess:
+        """Runs ``zecd ARGS --data-dir D``, whatever its outcome."""
+        return subprocess.run(
+            [str(self.binary), *args, "--data-dir", str(self.data_dir)],
+            capture_output=True, text=True, timeout=30,
+            env={k: v for k, v in os.environ.items() if not k.startswith("ZECD_")},
+        )
+
+    def admin(self, *args: str) -> str:
+        """Runs an admin subcommand that must succeed; returns its standard output."""
+        result = self.admin_run(*args)
+        assert result.returncode == 0, (
+            f"zecd {' '.join(args)} failed ({result.returncode}):\n{result.stdout}{result.stderr}")
+        return result.stdout
+
+    def create_account(self, name: str) -> str:
+        return self.admin("accounts", "create", name)
+
+    def create_key(self, account: str = DEFAULT_ACCOUNT) -> tuple[str, str]:
+        out = self.admin("keys", "create", "--account", account)
+        values = dict(
+            line.strip().split("=", 1) for line in out.splitlines() if "=" in line)
+        return (values["ZENLAYERCLOUD_ACCESS_KEY_ID"], values["ZENLAYERCLOUD_ACCESS_KEY_PASSWORD"])
+
+    def delete_key(self, key_id: str, account: str = DEFAULT_ACCOUNT) -> str:
+        return self.admin("keys", "delete", key_id, "--account", account)
+
+    def create_token(self, account: str = DEFAULT_ACCOUNT) -> tuple[str, str]:
+        """Returns (token id, token)."""
+        lines = [l.strip() for l in self.admin("tokens", "create", "--account", account)
+                 .splitlines() if l.strip()]
+        for i, line in enumerate(lines):
+            m = re.match(r"token id (tok-\S+)$", line)
+            if m:
+                return m.group(1), lines[i + 1]
+        raise AssertionError(f"no token in {lines}")
+
+    def delete_token(self, token_id: str, account: str = DEFAULT_ACCOUNT) -> str:
+        return self.admin("tokens", "delete", token_id, "--account", account)
+
+    # ---- SDK clients ----
+
+    def config(self, domain: str | None = None, timeout: float = 20) -> Config:
+        return Config(scheme="http", domain=domain or self.domain, request_timeout=timeout,
+                      rate_limit_max_retries=0)
+
+    def client(self, key_id: str | None = None, password: str | None = None,
+               version: str = V2025, domain: str | None = None):
+        """An SDK ZecClient with HMAC credentials (the root key unless given)."""
+        cred = Credential(key_id or self.key_id, password or self.password)
+        return self._client(cred, version, domain)
+
+    def client_2024(self, key_id: str | None = None, password: str | None = None):
+        return self.client(key_id, password, version=V2024)
+
+    def token_client(self, token: str, version: str = V2025):
+        return self._client(TokenCredential(token), version, None)
+
+    def _client(self, cred, version: str, domain: str | None):
+        if version == V2025:
+            c, m = ZecClient2025(cred, self.config(domain)), models_2025
+        elif version == V2024:
+            c, m = ZecClient2024(cred, self.config(domain)), models_2024
+        else:
+            raise ValueError(version)
+        c.models = m
+        return c
+
+    # ---- raw signed requests ----
+
+    def raw(self, action: str | None = "DescribeInstancesStatus", body: bytes | str = b"{}", *,
+            method: str = "POST", path: str = "/api/v2/zec",
+            content_type: str | None = "application/json", host: str | None = None,
+            timestamp: int | str | None = None, version: str | None = V2025,
+            key_id: str | None = None, password: str | None = None,
+            token: str | None = None, authorization=_UNSET,
+            sign_body: bytes | None = None, sign_content_type: str | None = None,
+            sign_host: str | None = None, headers: dict[str, str] | None = None,
+            omit: Iterable[str] = (), chunked: bool = False,
+            timeout: float = 30) -> RawResponse:
+        """Sends one request with full control of the bytes.
+
+        By default it is signed with ZC2-HMAC-SHA256 by the root key over exactly what is sent;
+        ``sign_*`` sign something else than what is sent, ``token`` uses a bearer token,
+        ``authorization`` sends a literal header (None: no header). ``omit`` drops headers by
+        (lower-case) name; ``headers`` adds or replaces headers (sent with the case given)."""
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        host = self.domain if host is None else host
+        ts = str(int(time.time()) if timestamp is None else timestamp)
+        hdrs: dict[str, str] = {"Host": host}
+        if content_type is not None:
+            hdrs["Content-Type"] = content_type
+        if action is not None:
+            hdrs["x-zc-action"] = action
+        if version is not None:
+            hdrs["x-zc-version"] = version
+        if authorization is _UNSET:
+            if token is not None:
+                hdrs["Authorization"] = f"Bearer {token}"
+            else:
+                hdrs["x-zc-signature-method"] = ALGORITHM
+                hdrs["x-zc-timestamp"] = ts
+                hdrs["Authorization"] = zc2_authorization(
+                    key_id or self.key_id, password or self.password,
+                    sign_content_type if sign_content_type is not None else (content_type or ""),
+                    sign_host if sign_host is not None else host,
+                    ts,
+                    sign_body if sign_body is not None else body,
+                )
+        elif authorization is not None:
+            hdrs["x-zc-signature-method"] = ALGORITHM
+            hdrs["x-zc-timestamp"] = ts
+            hdrs["Authorization"] = authorization
+        for name, value in (headers or {}).items():
+            for existing in [k for k in hdrs if k.lower() == name.lower()]:
+                del hdrs[existing]
+            hdrs[name] = value
+        dropped = {o.lower() for o in omit}
+        hdrs = {k: v for k, v in hdrs.items() if k.lower() not in dropped}
+
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            try:
+                if chunked:
+                    pieces = [body[i:i + 65536] for i in range(0, len(body), 65536)]
+                    conn.request(method, path, body=iter(pieces), headers=hdrs,
+                                 encode_chunked=True)
+                else:
+                    send_body = body if (body or method == "POST") else None
+                    conn.request(method, path, body=send_body, headers=hdrs)
+            except (BrokenPipeError, ConnectionResetError):
+                # The server may answer (e.g. "body too large") and close before reading the
+                # whole body; like urllib3, read the answer it sent.
+                pass
+            resp = conn.getresponse()
+            data = resp.read()
+            return RawResponse(resp.status, {k.lower(): v for k, v in resp.getheaders()}, data)
+        finally:
+            conn.close()
+
+
+def _start(data_dir: Path, **kwargs) -> ZecdServer:
+    return ZecdServer(data_dir=data_dir, **kwargs).start()
+
+
+@pytest.fixture(scope="module")
+def zecd(tmp_path_factory):
+    """One zecd shared by the tests of a module."""
+    server = _start(tmp_path_factory.mktemp("zecd"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fresh_zecd(tmp_path):
+    """A zecd of this test's own."""
+    server = _start(tmp_path / "data")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def start_zecd(tmp_path):
+    """Starts servers on demand (``start_zecd(data_dir=..., extra_env=...)``); all are stopped
+    at teardown."""
+    started: list[ZecdServer] = []
+
+    def start(data_dir: Path | None = None, **kwargs) -> ZecdServer:
+        server = _start(data_dir or tmp_path / "data", **kwargs)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
