@@ -115,10 +115,8 @@ async fn describe_instances_filters_combine() {
 async fn invalid_creations_name_their_reason() {
     let server = Server::start();
     let client = server.client();
-    let cases: Vec<(
-        &str,
-        Box<dyn Fn(&mut zec_sdk::model::CreateZecInstancesRequest)>,
-    )> = vec![
+    type Mutation = Box<dyn Fn(&mut zec_sdk::model::CreateZecInstancesRequest)>;
+    let cases: Vec<(&str, Mutation)> = vec![
         (
             "INVALID_ZONE_NOT_FOUND",
             Box::new(|r| r.zone_id = Some("SEL--A".into())),
