@@ -334,7 +334,7 @@ mod tests {
             ),
             format!("ZC2-HMAC-SHA256 Credential=A, SignedHeaders=host, Signature={sig}"),
             "ZC2-HMAC-SHA256 Credential=A, SignedHeaders=content-type;host, Signature=abc".into(),
-            format!("ZC2-HMAC-SHA256 Credential=A, SignedHeaders=content-type;host"),
+            "ZC2-HMAC-SHA256 Credential=A, SignedHeaders=content-type;host".into(),
             format!(
                 "ZC2-HMAC-SHA256 Credential=A, Credential=B, SignedHeaders=content-type;host, Signature={sig}"
             ),
