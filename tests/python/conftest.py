@@ -3,7 +3,8 @@
 * ``zecd`` (one server per test module) and ``fresh_zecd`` (one per test) start
   ``zecd serve --listen 127.0.0.1:0 --data-dir <tmp> --transition deploy=1s`` with a known root
   access key, read the port from its "zecd listening on http://127.0.0.1:PORT" log line, and stop
-  it with SIGTERM at teardown.
+  it with SIGTERM at teardown; ``start_zecd`` starts more on demand (own data dir, catalog,
+  environment), e.g. to restart one on the same data directory.
 * ``ZecdServer`` builds SDK clients (HMAC ``Credential`` or ``TokenCredential``, API version
   2025-09-01 or 2024-04-01), runs the admin subcommands on its data directory, and sends raw
   requests signed with ZC2-HMAC-SHA256 (implemented here, spec §1.4) for what the SDK cannot send.
@@ -455,6 +456,12 @@ class ZecdServer:
             return RawResponse(resp.status, {k.lower(): v for k, v in resp.getheaders()}, data)
         finally:
             conn.close()
+
+
+def pytest_configure(config):
+    # The 2025 SDK model warns on every ZoneInfo it reads (supportSecurityGroup is deprecated).
+    config.addinivalue_line(
+        "filterwarnings", "ignore:supportSecurityGroup:DeprecationWarning")
 
 
 def _start(data_dir: Path, **kwargs) -> ZecdServer:

@@ -74,7 +74,17 @@ mod tests {
 
     #[test]
     fn non_canonical_ids_name_nothing() {
-        for bad in ["", "ins-1", "0123", "12a", " 12", "99999999999999999999999"] {
+        assert_eq!(parse_id("18446744073709551615"), Some(u64::MAX));
+        for bad in [
+            "",
+            "ins-1",
+            "0123",
+            "12a",
+            " 12",
+            "+12",
+            "18446744073709551616",
+            "99999999999999999999999",
+        ] {
             assert_eq!(parse_id(bad), None, "{bad:?}");
         }
     }

@@ -10,6 +10,11 @@ use zec_server::{App, Limits, router};
 use zec_store::sqlite::{Connection, admin, open_connection};
 use zec_store::{Store, StoreOptions};
 
+// The request path allocates many small, short-lived objects; mimalloc serves them faster
+// than glibc's malloc (measured with the describe-status benchmark, see the README).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> Result<()> {
     let cli = Cli::parse();
     match cli.command {
@@ -23,22 +28,29 @@ fn main() -> Result<()> {
     }
 }
 
-fn init_logging(args: &ServeArgs) -> Result<()> {
+/// Logs go to stderr through a writer thread, so that request handlers never wait on the
+/// terminal or a pipe; nothing is dropped (the queue blocks when full). The guard flushes the
+/// queue when dropped at exit.
+fn init_logging(args: &ServeArgs) -> Result<tracing_appender::non_blocking::WorkerGuard> {
     let filter = tracing_subscriber::EnvFilter::try_new(&args.log)
         .with_context(|| format!("bad --log filter `{}`", args.log))?;
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .thread_name("zecd-log")
+        .finish(std::io::stderr());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(writer)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     match args.log_format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),
     }
-    Ok(())
+    Ok(guard)
 }
 
 async fn serve(args: ServeArgs) -> Result<()> {
-    init_logging(&args)?;
+    let _log = init_logging(&args)?;
     let catalog = match &args.catalog {
         Some(path) => Catalog::load(path).map_err(anyhow::Error::msg)?,
         None => Catalog::builtin(),
@@ -54,6 +66,9 @@ async fn serve(args: ServeArgs) -> Result<()> {
     .with_context(|| format!("cannot open {}", args.data.data_dir.display()))?;
     ensure_credentials(&store, &args)?;
 
+    // Signal handlers go in before anyone can know where we listen, so that a signal is
+    // always a graceful stop.
+    let stop = shutdown_signal()?;
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -70,7 +85,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
         }),
     };
     axum::serve(listener, router(app))
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(stop)
         .await?;
     store.close().await;
     tracing::info!("zecd stopped");
@@ -105,23 +120,18 @@ fn ensure_credentials(store: &Store, args: &ServeArgs) -> Result<()> {
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending().await,
+/// Resolves on SIGINT or SIGTERM. The handlers are installed when this is called.
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {},
+            _ = terminate.recv() => {},
         }
-    };
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
-    }
-    tracing::info!("shutting down: finishing requests in flight");
+        tracing::info!("shutting down: finishing requests in flight");
+    })
 }
 
 fn open(data_dir: &Path) -> Result<Connection> {

@@ -55,8 +55,13 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             "The request body must be a JSON object.",
         ));
     }
+    // The common case first: a well-formed body needs no path tracking. Only a failing body
+    // is read again, to name the field at fault.
+    if let Ok(value) = serde_json::from_str(body) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_str(body);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         if inner.is_data() {
@@ -107,20 +112,19 @@ pub fn error_response(request_id: &str, e: &ApiError) -> Response {
 
 /// A fresh request id in the vendor's shape: `T` and an upper-case UUID.
 pub fn new_request_id() -> String {
-    let b: [u8; 16] = rand::random();
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut b: [u8; 16] = rand::random();
+    // Version 4, RFC 4122 variant.
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
     let mut s = String::with_capacity(37);
     s.push('T');
     for (i, byte) in b.iter().enumerate() {
         if matches!(i, 4 | 6 | 8 | 10) {
             s.push('-');
         }
-        // Version 4, RFC 4122 variant.
-        let byte = match i {
-            6 => (byte & 0x0f) | 0x40,
-            8 => (byte & 0x3f) | 0x80,
-            _ => *byte,
-        };
-        s.push_str(&format!("{byte:02X}"));
+        s.push(char::from(HEX[usize::from(byte >> 4)]));
+        s.push(char::from(HEX[usize::from(byte & 0xf)]));
     }
     s
 }

@@ -8,12 +8,11 @@ use super::{MAX_IDS, id_filter, non_empty};
 use crate::request::VerifiedRequest;
 use crate::{App, store_error};
 use axum::response::Response;
+use serde::ser::{Serialize, SerializeStruct, Serializer};
 use zec_core::Page;
-use zec_store::InstanceQuery;
+use zec_store::{InstanceQuery, Listing, StatusRow};
 use zec_types::ApiError;
-use zec_types::model::{
-    DescribeInstancesStatusRequest, DescribeInstancesStatusResponse, InstanceStatusItem,
-};
+use zec_types::model::DescribeInstancesStatusRequest;
 
 pub async fn handle(app: &App, req: &VerifiedRequest) -> Result<Response, ApiError> {
     let r: DescribeInstancesStatusRequest = req.json()?;
@@ -33,15 +32,75 @@ pub async fn handle(app: &App, req: &VerifiedRequest) -> Result<Response, ApiErr
         .describe_status(req.caller.account, &query, page)
         .await
         .map_err(store_error)?;
-    req.reply(&DescribeInstancesStatusResponse {
-        total_count: listing.total,
-        data_set: listing
-            .items
-            .into_iter()
-            .map(|row| InstanceStatusItem {
-                instance_id: row.id.to_string(),
-                instance_status: row.status.as_str().to_owned(),
-            })
-            .collect(),
-    })
+    req.reply(&Reply(listing))
+}
+
+/// `DescribeInstancesStatusResponse` written straight from the store's rows: the hot path of
+/// zecd, so ids are formatted on the stack rather than allocated (a test below checks that
+/// the output is what the shared wire type reads and writes).
+struct Reply(Listing<StatusRow>);
+
+struct Row<'a>(&'a StatusRow);
+
+impl Serialize for Reply {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut r = s.serialize_struct("DescribeInstancesStatusResponse", 2)?;
+        r.serialize_field("totalCount", &self.0.total)?;
+        let rows: Vec<Row<'_>> = self.0.items.iter().map(Row).collect();
+        r.serialize_field("dataSet", &rows)?;
+        r.end()
+    }
+}
+
+impl Serialize for Row<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut id = itoa::Buffer::new();
+        let mut r = s.serialize_struct("InstanceStatus", 2)?;
+        r.serialize_field("instanceId", id.format(self.0.id))?;
+        r.serialize_field("instanceStatus", self.0.status.as_str())?;
+        r.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zec_types::InstanceStatus;
+    use zec_types::model::{DescribeInstancesStatusResponse, InstanceStatusItem};
+
+    #[test]
+    fn the_reply_is_exactly_the_wire_type() {
+        let listing = Listing {
+            total: 7,
+            items: vec![
+                StatusRow {
+                    id: 913_659_857_599_463_425,
+                    status: InstanceStatus::Running,
+                },
+                StatusRow {
+                    id: 1,
+                    status: InstanceStatus::CreateFailed,
+                },
+            ],
+        };
+        let wire = DescribeInstancesStatusResponse {
+            total_count: 7,
+            data_set: vec![
+                InstanceStatusItem {
+                    instance_id: "913659857599463425".into(),
+                    instance_status: "RUNNING".into(),
+                },
+                InstanceStatusItem {
+                    instance_id: "1".into(),
+                    instance_status: "CREATE_FAILED".into(),
+                },
+            ],
+        };
+        let ours = serde_json::to_string(&Reply(listing)).unwrap();
+        assert_eq!(ours, serde_json::to_string(&wire).unwrap());
+        assert_eq!(
+            serde_json::from_str::<DescribeInstancesStatusResponse>(&ours).unwrap(),
+            wire
+        );
+    }
 }

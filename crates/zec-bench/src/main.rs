@@ -1,0 +1,324 @@
+//! `zec-bench describe-status`: loads an account with instances and measures
+//! DescribeInstancesStatus over HTTP on loopback with wrk, beside a minimal axum endpoint that
+//! returns a fixed body of the same size (the ceiling), in the same run. Prints requests/s,
+//! p50/p99, the ratio to the ceiling, RSS, and the time to load and to restart.
+
+mod ceiling;
+mod process;
+mod wrk;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use process::Zecd;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+use zec_sdk::model::{
+    CreateZecInstancesRequest, DescribeInstancesRequest, DescribeInstancesStatusRequest,
+};
+use zec_sdk::{Client, Config, Credential};
+
+#[derive(Parser)]
+#[command(about = "zecd benchmarks")]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// The DescribeInstancesStatus benchmark.
+    DescribeStatus(Args),
+    /// Serve a fixed body of `size` bytes on `listen` (the ceiling; run by describe-status).
+    Ceiling {
+        #[arg(long)]
+        listen: String,
+        #[arg(long)]
+        size: usize,
+    },
+}
+
+#[derive(Parser, Clone)]
+struct Args {
+    /// Instances to load into one account.
+    #[arg(long, default_value_t = 1_000_000)]
+    instances: u64,
+    /// Seconds per measurement.
+    #[arg(long, default_value_t = 10)]
+    duration: u64,
+    /// Open connections per measurement.
+    #[arg(long, default_value_t = 64)]
+    connections: u32,
+    /// The zecd binary (a release build).
+    #[arg(long, default_value = "target/release/zecd")]
+    zecd: PathBuf,
+    /// Extra arguments for `zecd serve`, e.g. `--log=warn`.
+    #[arg(long = "zecd-arg", allow_hyphen_values = true)]
+    zecd_args: Vec<String>,
+}
+
+const KEY_ID: &str = "AKIDBENCH00000001";
+const KEY_PASSWORD: &str = "bench-password-0001";
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    match cli.command {
+        Cmd::Ceiling { listen, size } => rt.block_on(ceiling::serve(&listen, size)),
+        Cmd::DescribeStatus(args) => rt.block_on(describe_status(args)),
+    }
+}
+
+fn client(addr: &str) -> Client {
+    let mut config = Config::local(addr);
+    config.timeout = Duration::from_secs(120);
+    Client::new(config, Credential::access_key(KEY_ID, KEY_PASSWORD))
+}
+
+async fn describe_status(args: Args) -> Result<()> {
+    if !args.zecd.exists() {
+        bail!(
+            "{} not found; run `cargo build --release -p zec-server` first",
+            args.zecd.display()
+        );
+    }
+    wrk::check_installed()?;
+    let data = tempfile_dir()?;
+    let mut zecd = Zecd::start(&args.zecd, &data, &args.zecd_args, KEY_ID, KEY_PASSWORD)?;
+    let api = client(&zecd.addr);
+
+    eprintln!("loading {} instances ...", args.instances);
+    let started = Instant::now();
+    let ids = load(&api, args.instances).await?;
+    let load_time = started.elapsed();
+    eprintln!("loaded in {load_time:.1?}; waiting for every deployment to finish ...");
+    let settle_started = Instant::now();
+    wait_running(&api).await?;
+    let settle_time = settle_started.elapsed();
+    let rss_loaded = zecd.rss_kib()?;
+
+    let pages = args.instances.div_ceil(1000).max(1);
+    let sample: Vec<String> = {
+        let step = (ids.len() / 100).max(1);
+        ids.iter().step_by(step).take(100).cloned().collect()
+    };
+    let cases = [
+        (
+            "{} (first 20)",
+            serde_json::to_string(&DescribeInstancesStatusRequest::default())?,
+        ),
+        (
+            "pageSize 1000, page 1",
+            serde_json::to_string(&DescribeInstancesStatusRequest {
+                page_size: Some(1000),
+                page_num: Some(1),
+                ..Default::default()
+            })?,
+        ),
+        (
+            "pageSize 1000, last page",
+            serde_json::to_string(&DescribeInstancesStatusRequest {
+                page_size: Some(1000),
+                page_num: Some(pages as i64),
+                ..Default::default()
+            })?,
+        ),
+        (
+            "100 explicit ids",
+            serde_json::to_string(&DescribeInstancesStatusRequest {
+                instance_ids: Some(sample),
+                ..Default::default()
+            })?,
+        ),
+    ];
+
+    // Each case is measured beside its own ceiling: the same request (same body and headers)
+    // sent to an endpoint that answers with a fixed body as large as zecd's answer to it.
+    let mut results = Vec::new();
+    for (name, body) in &cases {
+        let headers = signed_headers(&zecd.addr, body);
+        let size = response_size(&zecd.addr, body, &headers).await?;
+        let ceiling = ceiling::spawn(size)?;
+        let roof = wrk::run(
+            &ceiling.addr,
+            &format!("ceiling for {name}"),
+            body,
+            &headers,
+            &args,
+        )?;
+        drop(ceiling);
+        let measured = wrk::run(&zecd.addr, name, body, &headers, &args)?;
+        results.push((measured, roof, size));
+    }
+    let rss_after = zecd.rss_kib()?;
+
+    eprintln!("restarting zecd with {} instances ...", args.instances);
+    let restart = zecd.restart()?;
+    // Check the restarted server answers with everything.
+    let after = client(&zecd.addr)
+        .describe_instances_status(&DescribeInstancesStatusRequest::default())
+        .await?;
+    if after.total_count != args.instances {
+        bail!(
+            "after restart totalCount is {}, not {}",
+            after.total_count,
+            args.instances
+        );
+    }
+    zecd.stop()?;
+
+    println!();
+    println!(
+        "DescribeInstancesStatus, {} instances in one account, wrk -t1 -c{} -d{}s on loopback, 2 cores shared by server and load",
+        args.instances, args.connections, args.duration
+    );
+    println!();
+    println!(
+        "| case | response bytes | zecd requests/s | p50 | p99 | ceiling requests/s | p50 | p99 | zecd / ceiling |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (r, roof, size) in &results {
+        println!(
+            "| {} | {size} | {:.0} | {} | {} | {:.0} | {} | {} | {:.0}% |",
+            r.name,
+            r.rps,
+            wrk::fmt_latency(r.p50),
+            wrk::fmt_latency(r.p99),
+            roof.rps,
+            wrk::fmt_latency(roof.p50),
+            wrk::fmt_latency(roof.p99),
+            100.0 * r.rps / roof.rps
+        );
+    }
+    println!();
+    let last_vs_first = results[1].0.rps / results[2].0.rps;
+    println!("last page of 1000 vs first page of 1000: {last_vs_first:.2}x the time per request");
+    println!(
+        "load: {:.1?} ({:.0} instances/s through CreateZecInstances, 100 per call); deployments settled {:.1?} later",
+        load_time,
+        args.instances as f64 / load_time.as_secs_f64(),
+        settle_time
+    );
+    println!(
+        "RSS: {} MiB loaded, {} MiB after the runs",
+        rss_loaded / 1024,
+        rss_after / 1024
+    );
+    println!(
+        "restart with {} instances: {:.2?} until listening",
+        args.instances, restart
+    );
+    Ok(())
+}
+
+fn tempfile_dir() -> Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("zec-bench-{}", std::process::id()));
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+/// Creates `n` instances, 100 per call, 8 calls at a time.
+async fn load(api: &Client, n: u64) -> Result<Vec<String>> {
+    const PER_CALL: u64 = 100;
+    const PARALLEL: u64 = 8;
+    let calls = n.div_ceil(PER_CALL);
+    let mut ids = Vec::with_capacity(n as usize);
+    let mut next = 0;
+    while next < calls {
+        let batch: Vec<_> = (next..(next + PARALLEL).min(calls))
+            .map(|c| {
+                let api = api.clone();
+                let count = PER_CALL.min(n - c * PER_CALL);
+                tokio::spawn(async move {
+                    api.create_zec_instances(&CreateZecInstancesRequest {
+                        zone_id: Some("asia-east-1a".into()),
+                        image_id: Some("ubuntu2404_20240712".into()),
+                        instance_type: Some("z2a.cpu.1".into()),
+                        subnet_id: Some("1272168087751233112".into()),
+                        password: Some("Passw0rd!".into()),
+                        instance_count: Some(count as i64),
+                        instance_name: Some("bench-[0,6]".into()),
+                        ..Default::default()
+                    })
+                    .await
+                })
+            })
+            .collect();
+        next += batch.len() as u64;
+        for task in batch {
+            let r = task.await?.context("CreateZecInstances")?;
+            ids.extend(r.data.instance_id_set);
+        }
+        if next % 1000 == 0 {
+            eprintln!("  {} instances", ids.len());
+        }
+    }
+    ids.sort_unstable_by_key(|id| id.parse::<u64>().unwrap_or(0));
+    Ok(ids)
+}
+
+/// The size of zecd's answer to a request.
+async fn response_size(addr: &str, body: &str, headers: &[(String, String)]) -> Result<usize> {
+    use http_body_util::{BodyExt, Full};
+    let mut req = hyper::Request::post(format!("http://{addr}/api/v2/zec"));
+    for (k, v) in headers {
+        req = req.header(k.as_str(), v.as_str());
+    }
+    let req = req.body(Full::new(bytes::Bytes::from(body.to_owned())))?;
+    let http = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build_http::<Full<bytes::Bytes>>();
+    let response = http.request(req).await?;
+    if response.status() != 200 {
+        bail!("{body}: HTTP {}", response.status());
+    }
+    Ok(response.into_body().collect().await?.to_bytes().len())
+}
+
+async fn wait_running(api: &Client) -> Result<()> {
+    loop {
+        let deploying = api
+            .describe_instances(&DescribeInstancesRequest {
+                status: Some("DEPLOYING".into()),
+                page_size: Some(1),
+                ..Default::default()
+            })
+            .await?;
+        if deploying.total_count == 0 {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+/// Headers of a signed DescribeInstancesStatus request, valid for five minutes.
+fn signed_headers(addr: &str, body: &str) -> Vec<(String, String)> {
+    let ts = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        .to_string();
+    let sig = zec_sign::sign(
+        KEY_PASSWORD,
+        &zec_sign::SignedParts {
+            content_type: "application/json",
+            host: addr,
+            timestamp: &ts,
+            body: body.as_bytes(),
+        },
+    );
+    vec![
+        ("Content-Type".into(), "application/json".into()),
+        ("x-zc-action".into(), "DescribeInstancesStatus".into()),
+        ("x-zc-version".into(), "2025-09-01".into()),
+        ("x-zc-signature-method".into(), "ZC2-HMAC-SHA256".into()),
+        ("x-zc-timestamp".into(), ts),
+        (
+            "Authorization".into(),
+            zec_sign::authorization(KEY_ID, &sig),
+        ),
+    ]
+}
