@@ -1,6 +1,7 @@
 //! CreateZecInstances: from a request to a plan of instances, checked against the catalog.
 //! Pure: the store turns a plan into instances, handing out ids and addresses.
 
+use crate::atom::Atom;
 use crate::catalog::{Catalog, Login};
 use crate::cidr::Ipv4Cidr;
 use crate::clock::Millis;
@@ -81,13 +82,12 @@ impl CreatePlan {
         i.name = self.names[index].clone();
         i.nic_id = a.nic_id;
         i.system_disk.id = a.system_disk_id;
-        i.system_disk.name = format!("{}-system", i.name);
         if let (Some(spec), Some(id)) = (&self.data_disk, a.data_disk_id) {
             i.data_disks = vec![Disk {
                 id,
                 name: format!("{}-data", i.name),
                 size: spec.size,
-                category: spec.category.clone(),
+                category: Atom::new(&spec.category),
                 bursting: spec.bursting,
             }];
         }
@@ -276,38 +276,38 @@ pub fn plan(
         id: 0,
         account,
         name: String::new(),
-        zone_id: zone.id.clone(),
-        region_id: zone.region.clone(),
-        instance_type: itype.id.clone(),
+        zone_id: Atom::new(&zone.id),
+        region_id: Atom::new(&zone.region),
+        instance_type: Atom::new(&itype.id),
         cpu: itype.cpu,
         memory: itype.memory,
-        image_id: image.id.clone(),
-        image_name: image.name.clone(),
-        time_zone: time_zone.to_owned(),
-        nic_network_type: nic_network_type.to_owned(),
+        image_id: Atom::new(&image.id),
+        image_name: Atom::new(&image.name),
+        time_zone: Atom::new(time_zone),
+        nic_network_type: Atom::new(nic_network_type),
         status: InstanceStatus::Deploying,
         pending: None,
         system_disk: Disk {
             id: 0,
             name: String::new(),
             size: system_size as u32,
-            category: system_category.to_owned(),
+            category: Atom::new(system_category),
             bursting: system.bursting_enabled.unwrap_or(false),
         },
         data_disks: Vec::new(),
         private_ipv4: Ipv4Addr::UNSPECIFIED,
         public_ipv4: None,
-        internet: internet.clone(),
+        internet: internet.clone().map(Box::new),
         key_id: req.key_id.clone(),
-        vpc_id: vpc.id.clone(),
-        subnet_id: subnet.id.clone(),
-        security_group_id: security_group_id.to_owned(),
+        vpc_id: Atom::new(&vpc.id),
+        subnet_id: Atom::new(&subnet.id),
+        security_group_id: Atom::new(security_group_id),
         enable_agent,
         enable_agent_monitor: false,
         enable_ip_forward: req.enable_ip_forward.unwrap_or(false),
         created_at: 0,
         updated_at: 0,
-        resource_group_id: resource_group_id.to_owned(),
+        resource_group_id: Atom::new(resource_group_id),
         nic_id: 0,
         tags,
         placement_group_id: req.placement_group_id.clone(),
@@ -588,13 +588,13 @@ fn internet(
         Some(b) => one_of("eipBindType", b, &["FullNat", "Passthrough"])?,
     };
     Ok(Some(Internet {
-        charge_type: charge_type.to_owned(),
+        charge_type: Atom::new(charge_type),
         bandwidth: bandwidth as u32,
         traffic_package_size: req
             .traffic_package_size
             .filter(|_| charge_type == "ByTrafficPackage"),
-        line_type: line_type.to_owned(),
-        bind_type: bind_type.to_owned(),
+        line_type: Atom::new(line_type),
+        bind_type: Atom::new(bind_type),
     }))
 }
 

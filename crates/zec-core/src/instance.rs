@@ -1,5 +1,6 @@
 //! An instance as zecd keeps it.
 
+use crate::atom::Atom;
 use crate::clock::Millis;
 use crate::lifecycle::{Phase, Target};
 use serde::{Deserialize, Serialize};
@@ -15,15 +16,15 @@ pub struct Instance {
     pub id: u64,
     pub account: AccountId,
     pub name: String,
-    pub zone_id: String,
-    pub region_id: String,
-    pub instance_type: String,
+    pub zone_id: Atom,
+    pub region_id: Atom,
+    pub instance_type: Atom,
     pub cpu: u32,
     pub memory: u32,
-    pub image_id: String,
-    pub image_name: String,
-    pub time_zone: String,
-    pub nic_network_type: String,
+    pub image_id: Atom,
+    pub image_name: Atom,
+    pub time_zone: Atom,
+    pub nic_network_type: Atom,
     /// The status as of the last stored change; see [`Instance::status_at`].
     pub status: InstanceStatus,
     /// The phase in progress, if any.
@@ -32,17 +33,17 @@ pub struct Instance {
     pub data_disks: Vec<Disk>,
     pub private_ipv4: Ipv4Addr,
     pub public_ipv4: Option<Ipv4Addr>,
-    pub internet: Option<Internet>,
+    pub internet: Option<Box<Internet>>,
     pub key_id: Option<String>,
-    pub vpc_id: String,
-    pub subnet_id: String,
-    pub security_group_id: String,
+    pub vpc_id: Atom,
+    pub subnet_id: Atom,
+    pub security_group_id: Atom,
     pub enable_agent: bool,
     pub enable_agent_monitor: bool,
     pub enable_ip_forward: bool,
     pub created_at: Millis,
     pub updated_at: Millis,
-    pub resource_group_id: String,
+    pub resource_group_id: Atom,
     pub nic_id: u64,
     pub tags: Vec<(String, String)>,
     pub placement_group_id: Option<String>,
@@ -62,21 +63,22 @@ pub struct Pending {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Disk {
     pub id: u64,
+    /// Data disks have names; the system disk's is empty (the API shows none).
     pub name: String,
     /// GiB.
     pub size: u32,
-    pub category: String,
+    pub category: Atom,
     pub bursting: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Internet {
-    pub charge_type: String,
+    pub charge_type: Atom,
     /// Mbps.
     pub bandwidth: u32,
     pub traffic_package_size: Option<f64>,
-    pub line_type: String,
-    pub bind_type: String,
+    pub line_type: Atom,
+    pub bind_type: Atom,
 }
 
 impl Instance {
@@ -154,7 +156,7 @@ pub(crate) mod tests {
             pending: None,
             system_disk: Disk {
                 id: id + 1,
-                name: "web-system".into(),
+                name: String::new(),
                 size: 20,
                 category: "Standard NVMe SSD".into(),
                 bursting: false,

@@ -3,6 +3,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod atom;
 pub mod catalog;
 pub mod cidr;
 pub mod clock;
@@ -12,6 +13,7 @@ pub mod instance;
 pub mod lifecycle;
 pub mod params;
 
+pub use atom::Atom;
 pub use catalog::Catalog;
 pub use clock::{Clock, ManualClock, Millis, SystemClock};
 pub use instance::{AccountId, Instance};

@@ -65,13 +65,15 @@ pub fn at_most(field: &str, value: i64, max: i64) -> Result<(), ApiError> {
 
 /// A list that may hold at most `max` items.
 pub fn max_items<T>(field: &str, items: &[T], max: usize) -> Result<(), ApiError> {
-    if items.len() > max {
+    max_count(field, items.len(), max)
+}
+
+/// A list of `count` items that may hold at most `max`.
+pub fn max_count(field: &str, count: usize, max: usize) -> Result<(), ApiError> {
+    if count > max {
         return Err(ApiError::new(
             ErrorCode::InvalidParameterExceedLength,
-            format!(
-                "The parameter `{field}` may hold at most {max} items; got {}.",
-                items.len()
-            ),
+            format!("The parameter `{field}` may hold at most {max} items; got {count}."),
         ));
     }
     Ok(())

@@ -58,10 +58,33 @@ pub fn string_to_sign(parts: &SignedParts<'_>) -> String {
     )
 }
 
+/// SHA-256 of the canonical request, hashed as it is written rather than built in memory:
+/// every request to the server goes through this.
+fn canonical_request_hash(parts: &SignedParts<'_>) -> [u8; 64] {
+    let mut payload = [0u8; 64];
+    hex::encode_to_slice(Sha256::digest(parts.body), &mut payload).expect("64 hex digits");
+    let mut h = Sha256::new();
+    h.update(b"POST\n/\n\ncontent-type:");
+    h.update(parts.content_type.as_bytes());
+    h.update(b"\nhost:");
+    h.update(parts.host.as_bytes());
+    h.update(b"\n\n");
+    h.update(SIGNED_HEADERS.as_bytes());
+    h.update(b"\n");
+    h.update(payload);
+    let mut out = [0u8; 64];
+    hex::encode_to_slice(h.finalize(), &mut out).expect("64 hex digits");
+    out
+}
+
 fn mac(secret: &str, parts: &SignedParts<'_>) -> HmacSha256 {
     // HMAC accepts keys of any length, so this cannot fail.
     let mut mac = HmacSha256::new_from_slice(secret.as_bytes()).expect("HMAC takes any key size");
-    mac.update(string_to_sign(parts).as_bytes());
+    mac.update(ALGORITHM.as_bytes());
+    mac.update(b"\n");
+    mac.update(parts.timestamp.as_bytes());
+    mac.update(b"\n");
+    mac.update(&canonical_request_hash(parts));
     mac
 }
 
@@ -224,6 +247,23 @@ mod tests {
             assert_eq!(sign("secretEXAMPLE", &p), want, "{ct} {body}");
             assert!(verify("secretEXAMPLE", &p, want));
         }
+    }
+
+    #[test]
+    fn the_streamed_hash_is_the_hash_of_the_written_canonical_request() {
+        let p = parts("application/json; charset=utf-8", r#"{"a": 1}"#);
+        let written = canonical_request(p.content_type, p.host, p.body);
+        assert_eq!(
+            canonical_request_hash(&p).to_vec(),
+            hex::encode(Sha256::digest(written.as_bytes())).into_bytes()
+        );
+        let mut mac = HmacSha256::new_from_slice(b"k").unwrap();
+        mac.update(string_to_sign(&p).as_bytes());
+        assert_eq!(
+            sign("k", &p),
+            hex::encode(mac.finalize().into_bytes()),
+            "the streamed MAC signs the written string"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::net::Ipv4Addr;
 use zec_core::cidr::Ipv4Cidr;
-use zec_core::{AccountId, Instance};
+use zec_core::{AccountId, Atom, Instance};
 
 #[derive(Debug, Default)]
 struct Pool {
@@ -43,7 +43,7 @@ impl Pool {
 
 #[derive(Debug, Default)]
 pub struct Allocator {
-    private: HashMap<(AccountId, String), Pool>,
+    private: HashMap<(AccountId, Atom), Pool>,
     public: HashMap<Ipv4Cidr, Pool>,
 }
 
@@ -57,7 +57,7 @@ impl Allocator {
         want: Option<Ipv4Addr>,
     ) -> Option<Ipv4Addr> {
         self.private
-            .entry((account, subnet_id.to_owned()))
+            .entry((account, Atom::new(subnet_id)))
             .or_default()
             .take(cidr.assignable(), want.map(u32::from))
             .map(Ipv4Addr::from)

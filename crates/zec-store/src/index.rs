@@ -4,7 +4,7 @@
 
 use crate::query::{InstanceQuery, Listing, StatusRow, status_now};
 use std::collections::{BTreeSet, HashMap};
-use zec_core::{AccountId, Instance, Millis, Page, Target};
+use zec_core::{AccountId, Atom, Instance, Millis, Page, Target};
 
 /// Hash maps keyed by instance ids: foldhash, seeded per process, is several times faster than
 /// SipHash on u64 keys and still resists crafted collisions.
@@ -12,7 +12,8 @@ type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 #[derive(Debug, Default)]
 pub struct Index {
-    instances: Map<u64, Instance>,
+    /// Boxed: a hash table holds its values inline, and sizes itself to a power of two.
+    instances: Map<u64, Box<Instance>>,
     accounts: Map<AccountId, AccountIndex>,
 }
 
@@ -20,23 +21,31 @@ pub struct Index {
 struct AccountIndex {
     /// Ids in ascending order, which is creation order.
     all: Vec<u64>,
-    by_group: Map<String, Vec<u64>>,
+    by_group: Map<Atom, Vec<u64>>,
     /// Instances whose phase ends in their removal: once due, they are no longer listed, even
     /// before the writer has deleted them.
     purging: BTreeSet<u64>,
     /// Private addresses in use per subnet.
-    subnet_usage: Map<String, u64>,
+    subnet_usage: Map<Atom, u64>,
 }
 
 impl Index {
+    /// Room for `n` more instances, so that loading does not rehash.
+    pub fn reserve(&mut self, n: usize) {
+        self.instances.reserve(n);
+    }
+
     /// An instance as stored, whatever its status; `None` if it is not this account's.
     pub fn get(&self, account: AccountId, id: u64) -> Option<&Instance> {
-        self.instances.get(&id).filter(|i| i.account == account)
+        self.instances
+            .get(&id)
+            .map(|i| &**i)
+            .filter(|i| i.account == account)
     }
 
     /// An instance by id, whoever owns it; for the writer.
     pub fn by_id(&self, id: u64) -> Option<&Instance> {
-        self.instances.get(&id)
+        self.instances.get(&id).map(|i| &**i)
     }
 
     /// Inserts or replaces an instance.
@@ -75,11 +84,16 @@ impl Index {
                     .or_default() += 1;
             }
         }
-        self.instances.insert(id, instance);
+        match self.instances.get_mut(&id) {
+            Some(slot) => **slot = instance,
+            None => {
+                self.instances.insert(id, Box::new(instance));
+            }
+        }
     }
 
     pub fn remove(&mut self, id: u64) -> Option<Instance> {
-        let instance = self.instances.remove(&id)?;
+        let instance = *self.instances.remove(&id)?;
         if let Some(acct) = self.accounts.get_mut(&instance.account) {
             remove_sorted(Some(&mut acct.all), id);
             remove_sorted(acct.by_group.get_mut(&instance.resource_group_id), id);
@@ -196,7 +210,7 @@ impl Index {
                     status_now(i, now).is_none()
                         && q.resource_group_id
                             .as_deref()
-                            .is_none_or(|g| g == i.resource_group_id)
+                            .is_none_or(|g| i.resource_group_id == g)
                 })
             })
             .collect();

@@ -4,23 +4,28 @@
 //! `resourceGroupId`. `totalCount` counts every match; the order is creation order; unknown ids
 //! are omitted; with ids and no `pageSize`, every listed instance that exists is returned.
 
-use super::{MAX_IDS, id_filter, non_empty};
+use super::{MAX_IDS, non_empty};
 use crate::request::VerifiedRequest;
 use crate::{App, store_error};
 use axum::response::Response;
+use serde::de::{Deserialize, Deserializer, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
+use std::fmt;
 use zec_core::Page;
+use zec_core::params::max_count;
 use zec_store::{InstanceQuery, Listing, StatusRow};
 use zec_types::ApiError;
-use zec_types::model::DescribeInstancesStatusRequest;
 
 pub async fn handle(app: &App, req: &VerifiedRequest) -> Result<Response, ApiError> {
-    let r: DescribeInstancesStatusRequest = req.json()?;
+    let r: Request = req.json()?;
     let mut query = InstanceQuery {
         resource_group_id: non_empty(&r.resource_group_id),
         ..Default::default()
     };
-    id_filter(&mut query, r.instance_ids.as_deref())?;
+    if let Some(list) = r.instance_ids.filter(|l| l.len > 0) {
+        max_count("instanceIds", list.len, MAX_IDS)?;
+        query.ids = Some(list.ids);
+    }
     let default_size = if query.ids.is_some() {
         MAX_IDS as i64
     } else {
@@ -33,6 +38,67 @@ pub async fn handle(app: &App, req: &VerifiedRequest) -> Result<Response, ApiErr
         .await
         .map_err(store_error)?;
     req.reply(&Reply(listing))
+}
+
+/// `DescribeInstancesStatusRequest` (zec-types) as the hot path reads it: the ids are parsed as
+/// they are read instead of each becoming a string first (a test below checks that it reads
+/// what the wire type reads).
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Request {
+    instance_ids: Option<IdList>,
+    page_size: Option<i64>,
+    page_num: Option<i64>,
+    resource_group_id: Option<String>,
+}
+
+/// `instanceIds`: how many were listed, and the ids of those that can name an instance.
+#[derive(Debug)]
+struct IdList {
+    len: usize,
+    ids: Vec<u64>,
+}
+
+impl<'de> Deserialize<'de> for IdList {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Ids;
+        impl<'de> Visitor<'de> for Ids {
+            type Value = IdList;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a sequence")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<IdList, A::Error> {
+                let mut list = IdList {
+                    len: 0,
+                    ids: Vec::with_capacity(seq.size_hint().unwrap_or(0).min(MAX_IDS)),
+                };
+                while let Some(IdArg(id)) = seq.next_element()? {
+                    list.len += 1;
+                    list.ids.extend(id);
+                }
+                Ok(list)
+            }
+        }
+        d.deserialize_seq(Ids)
+    }
+}
+
+struct IdArg(Option<u64>);
+
+impl<'de> Deserialize<'de> for IdArg {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Id;
+        impl Visitor<'_> for Id {
+            type Value = IdArg;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<IdArg, E> {
+                Ok(IdArg(zec_core::ids::parse_id(v.trim())))
+            }
+        }
+        d.deserialize_str(Id)
+    }
 }
 
 /// `DescribeInstancesStatusResponse` written straight from the store's rows: the hot path of
@@ -65,8 +131,43 @@ impl Serialize for Row<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::request::parse_json;
     use zec_types::InstanceStatus;
-    use zec_types::model::{DescribeInstancesStatusResponse, InstanceStatusItem};
+    use zec_types::model::{
+        DescribeInstancesStatusRequest, DescribeInstancesStatusResponse, InstanceStatusItem,
+    };
+
+    #[test]
+    fn the_request_reads_what_the_wire_type_reads() {
+        for body in [
+            "{}",
+            r#"{"instanceIds": []}"#,
+            r#"{"instanceIds": ["913659857599463425", " 12 ", "ins-1", "", "0", "\u0031\u0032"], "pageSize": 3}"#,
+            r#"{"instanceIds": null, "pageNum": 2, "resourceGroupId": "g", "other": [1]}"#,
+        ] {
+            let wire: DescribeInstancesStatusRequest = parse_json(body.as_bytes()).unwrap();
+            let ours: Request = parse_json(body.as_bytes()).unwrap();
+            let wire_ids = wire.instance_ids.as_ref().map(|ids| {
+                ids.iter()
+                    .filter_map(|s| zec_core::ids::parse_id(s.trim()))
+                    .collect::<Vec<_>>()
+            });
+            assert_eq!(ours.instance_ids.as_ref().map(|l| l.ids.clone()), wire_ids, "{body}");
+            assert_eq!(
+                ours.instance_ids.as_ref().map(|l| l.len),
+                wire.instance_ids.as_ref().map(Vec::len)
+            );
+            assert_eq!(
+                (ours.page_size, ours.page_num, ours.resource_group_id),
+                (wire.page_size, wire.page_num, wire.resource_group_id)
+            );
+        }
+        for bad in [r#"{"instanceIds": [1]}"#, r#"{"instanceIds": "1"}"#] {
+            let wire = parse_json::<DescribeInstancesStatusRequest>(bad.as_bytes()).unwrap_err();
+            let ours = parse_json::<Request>(bad.as_bytes()).unwrap_err();
+            assert_eq!((ours.code, &ours.message), (wire.code, &wire.message));
+        }
+    }
 
     #[test]
     fn the_reply_is_exactly_the_wire_type() {

@@ -74,41 +74,110 @@ pub(crate) struct Loaded {
     pub last_id: u64,
 }
 
-/// Reads every instance into the index, in creation order.
+/// Rows per unit of decoding work.
+const LOAD_CHUNK: usize = 4096;
+
+/// Reads every instance into the index, in creation order. Rows are read on this thread,
+/// decoded on two others, and put in order into the index on a fourth: decoding is most of a
+/// restart's work, and a restart with a million instances is meant to take seconds.
 pub(crate) fn load(conn: &Connection, catalog: &Catalog) -> Result<Loaded, StoreError> {
-    let mut index = Index::default();
-    let mut due = BinaryHeap::new();
-    let mut alloc = Allocator::default();
-    let mut last_id: u64 = conn
+    use std::sync::mpsc::sync_channel;
+    use std::sync::{Arc, Mutex};
+
+    let count: i64 = conn.query_row("SELECT count(*) FROM instances", [], |r| r.get(0))?;
+    let last_id: u64 = conn
         .query_row("SELECT value FROM meta WHERE key = 'last_id'", [], |r| {
             r.get::<_, String>(0)
         })
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
-    let mut stmt = conn.prepare("SELECT id, doc FROM instances ORDER BY id")?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
-        let id: i64 = row.get(0)?;
-        let doc = row
-            .get_ref(1)?
-            .as_blob()
-            .map_err(|e| StoreError::Corrupt(format!("instance {id}: {e}")))?;
-        let instance = Row::decode(id, doc)?;
+    type Chunk = (usize, Vec<(i64, Vec<u8>)>);
+    type Decoded = (usize, Result<Vec<Instance>, StoreError>);
+
+    std::thread::scope(|scope| {
+        let (raw_tx, raw_rx) = sync_channel::<Chunk>(4);
+        let raw_rx = Arc::new(Mutex::new(raw_rx));
+        let (done_tx, done_rx) = sync_channel::<Decoded>(4);
+        for _ in 0..2 {
+            let raw_rx = raw_rx.clone();
+            let done_tx = done_tx.clone();
+            scope.spawn(move || {
+                loop {
+                    let next = raw_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                    let Ok((n, rows)) = next else { break };
+                    let decoded = rows
+                        .iter()
+                        .map(|(id, doc)| Row::decode(*id, doc))
+                        .collect();
+                    if done_tx.send((n, decoded)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        let builder = scope.spawn(move || {
+            let mut loaded = Loaded {
+                index: Index::default(),
+                due: BinaryHeap::new(),
+                alloc: Allocator::default(),
+                last_id,
+            };
+            loaded.index.reserve(usize::try_from(count).unwrap_or(0));
+            // Chunks arrive in any order; they go into the index in creation order.
+            let mut waiting = std::collections::BTreeMap::new();
+            let mut next = 0;
+            for (n, decoded) in done_rx {
+                waiting.insert(n, decoded);
+                while let Some(decoded) = waiting.remove(&next) {
+                    for instance in decoded? {
+                        loaded.add(instance, catalog);
+                    }
+                    next += 1;
+                }
+            }
+            Ok::<_, StoreError>(loaded)
+        });
+
+        let read = (|| {
+            let mut stmt = conn.prepare("SELECT id, doc FROM instances ORDER BY id")?;
+            let mut rows = stmt.query([])?;
+            let mut chunk = Vec::with_capacity(LOAD_CHUNK);
+            let mut n = 0;
+            while let Some(row) = rows.next()? {
+                chunk.push((row.get::<_, i64>(0)?, row.get::<_, Vec<u8>>(1)?));
+                if chunk.len() == LOAD_CHUNK {
+                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(LOAD_CHUNK));
+                    if raw_tx.send((n, full)).is_err() {
+                        break;
+                    }
+                    n += 1;
+                }
+            }
+            if !chunk.is_empty() {
+                let _ = raw_tx.send((n, chunk));
+            }
+            Ok::<_, StoreError>(())
+        })();
+        drop(raw_tx);
+        let loaded = builder.join().unwrap_or_else(|_| {
+            Err(StoreError::Corrupt("loading the index panicked".into()))
+        });
+        read.and(loaded)
+    })
+}
+
+impl Loaded {
+    fn add(&mut self, instance: Instance, catalog: &Catalog) {
         if let Some(p) = instance.pending {
-            due.push(Reverse((p.due, instance.id)));
+            self.due.push(Reverse((p.due, instance.id)));
         }
         let pool = catalog
             .region(&instance.region_id)
             .map(|r| r.public_ipv4_pool);
-        alloc.claim(&instance, pool);
-        last_id = last_id.max(instance.id);
-        index.upsert(instance);
+        self.alloc.claim(&instance, pool);
+        self.last_id = self.last_id.max(instance.id);
+        self.index.upsert(instance);
     }
-    Ok(Loaded {
-        index,
-        due,
-        alloc,
-        last_id,
-    })
 }
