@@ -27,6 +27,11 @@ impl VerifiedRequest {
         parse_json(&self.body)
     }
 
+    /// A success reply already written as JSON, envelope included.
+    pub fn reply_json(&self, body: Vec<u8>) -> Response {
+        json_response(StatusCode::OK, &self.request_id, body)
+    }
+
     /// A success reply: `{"requestId", "response": {"requestId", ...}}`.
     pub fn reply<T: Serialize>(&self, body: &T) -> Result<Response, ApiError> {
         let bytes = serde_json::to_vec(&Envelope::new(&self.request_id, body)).map_err(|e| {

@@ -9,7 +9,6 @@ use crate::request::VerifiedRequest;
 use crate::{App, store_error};
 use axum::response::Response;
 use serde::de::{Deserialize, Deserializer, SeqAccess, Visitor};
-use serde::ser::{Serialize, SerializeStruct, Serializer};
 use std::fmt;
 use zec_core::Page;
 use zec_core::params::max_count;
@@ -37,7 +36,7 @@ pub async fn handle(app: &App, req: &VerifiedRequest) -> Result<Response, ApiErr
         .describe_status(req.caller.account, &query, page)
         .await
         .map_err(store_error)?;
-    req.reply(&Reply(listing))
+    Ok(req.reply_json(write_reply(&req.request_id, &listing)))
 }
 
 /// `DescribeInstancesStatusRequest` (zec-types) as the hot path reads it: the ids are parsed as
@@ -101,31 +100,36 @@ impl<'de> Deserialize<'de> for IdArg {
     }
 }
 
-/// `DescribeInstancesStatusResponse` written straight from the store's rows: the hot path of
-/// zecd, so ids are formatted on the stack rather than allocated (a test below checks that
-/// the output is what the shared wire type reads and writes).
-struct Reply(Listing<StatusRow>);
-
-struct Row<'a>(&'a StatusRow);
-
-impl Serialize for Reply {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut r = s.serialize_struct("DescribeInstancesStatusResponse", 2)?;
-        r.serialize_field("totalCount", &self.0.total)?;
-        let rows: Vec<Row<'_>> = self.0.items.iter().map(Row).collect();
-        r.serialize_field("dataSet", &rows)?;
-        r.end()
+/// The reply, envelope and all, written by hand: this is zecd's hot path, and every value in it
+/// is digits, a status name or a request id, none of which JSON needs to escape. A test below
+/// checks it byte for byte against the shared wire types serialized by serde.
+fn write_reply(request_id: &str, listing: &Listing<StatusRow>) -> Vec<u8> {
+    debug_assert!(
+        request_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    );
+    let mut ids = itoa::Buffer::new();
+    let mut out = Vec::with_capacity(128 + 64 * listing.items.len());
+    out.extend_from_slice(b"{\"requestId\":\"");
+    out.extend_from_slice(request_id.as_bytes());
+    out.extend_from_slice(b"\",\"response\":{\"requestId\":\"");
+    out.extend_from_slice(request_id.as_bytes());
+    out.extend_from_slice(b"\",\"totalCount\":");
+    out.extend_from_slice(ids.format(listing.total).as_bytes());
+    out.extend_from_slice(b",\"dataSet\":[");
+    for (n, row) in listing.items.iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"instanceId\":\"");
+        out.extend_from_slice(ids.format(row.id).as_bytes());
+        out.extend_from_slice(b"\",\"instanceStatus\":\"");
+        out.extend_from_slice(row.status.as_str().as_bytes());
+        out.extend_from_slice(b"\"}");
     }
-}
-
-impl Serialize for Row<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut id = itoa::Buffer::new();
-        let mut r = s.serialize_struct("InstanceStatus", 2)?;
-        r.serialize_field("instanceId", id.format(self.0.id))?;
-        r.serialize_field("instanceStatus", self.0.status.as_str())?;
-        r.end()
-    }
+    out.extend_from_slice(b"]}}");
+    out
 }
 
 #[cfg(test)]
@@ -133,6 +137,7 @@ mod tests {
     use super::*;
     use crate::request::parse_json;
     use zec_types::InstanceStatus;
+    use zec_types::envelope::Envelope;
     use zec_types::model::{
         DescribeInstancesStatusRequest, DescribeInstancesStatusResponse, InstanceStatusItem,
     };
@@ -152,7 +157,11 @@ mod tests {
                     .filter_map(|s| zec_core::ids::parse_id(s.trim()))
                     .collect::<Vec<_>>()
             });
-            assert_eq!(ours.instance_ids.as_ref().map(|l| l.ids.clone()), wire_ids, "{body}");
+            assert_eq!(
+                ours.instance_ids.as_ref().map(|l| l.ids.clone()),
+                wire_ids,
+                "{body}"
+            );
             assert_eq!(
                 ours.instance_ids.as_ref().map(|l| l.len),
                 wire.instance_ids.as_ref().map(Vec::len)
@@ -197,11 +206,18 @@ mod tests {
                 },
             ],
         };
-        let ours = serde_json::to_string(&Reply(listing)).unwrap();
-        assert_eq!(ours, serde_json::to_string(&wire).unwrap());
+        let request_id = crate::request::new_request_id();
+        let ours = write_reply(&request_id, &listing);
+        let theirs = serde_json::to_vec(&Envelope::new(&request_id, &wire)).unwrap();
         assert_eq!(
-            serde_json::from_str::<DescribeInstancesStatusResponse>(&ours).unwrap(),
-            wire
+            String::from_utf8(ours).unwrap(),
+            String::from_utf8(theirs).unwrap()
+        );
+        let empty = write_reply("T1", &Listing::empty());
+        let wire_empty = DescribeInstancesStatusResponse::default();
+        assert_eq!(
+            empty,
+            serde_json::to_vec(&Envelope::new("T1", &wire_empty)).unwrap()
         );
     }
 }

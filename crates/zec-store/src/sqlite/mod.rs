@@ -106,10 +106,7 @@ pub(crate) fn load(conn: &Connection, catalog: &Catalog) -> Result<Loaded, Store
                 loop {
                     let next = raw_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
                     let Ok((n, rows)) = next else { break };
-                    let decoded = rows
-                        .iter()
-                        .map(|(id, doc)| Row::decode(*id, doc))
-                        .collect();
+                    let decoded = rows.iter().map(|(id, doc)| Row::decode(*id, doc)).collect();
                     if done_tx.send((n, decoded)).is_err() {
                         break;
                     }
@@ -161,9 +158,9 @@ pub(crate) fn load(conn: &Connection, catalog: &Catalog) -> Result<Loaded, Store
             Ok::<_, StoreError>(())
         })();
         drop(raw_tx);
-        let loaded = builder.join().unwrap_or_else(|_| {
-            Err(StoreError::Corrupt("loading the index panicked".into()))
-        });
+        let loaded = builder
+            .join()
+            .unwrap_or_else(|_| Err(StoreError::Corrupt("loading the index panicked".into())));
         read.and(loaded)
     })
 }
