@@ -175,7 +175,7 @@ pub fn plan(
         count as usize,
     )?;
 
-    check_login(req, image.login)?;
+    check_login(req.password.as_deref(), req.key_id.as_deref(), image.login)?;
 
     let system = req.system_disk.clone().unwrap_or_default();
     let system_size = system.disk_size.unwrap_or(i64::from(image.min_disk_size));
@@ -448,9 +448,14 @@ pub fn check_key_id(key_id: &str) -> Result<(), ApiError> {
     }
 }
 
-fn check_login(req: &CreateZecInstancesRequest, login: Login) -> Result<(), ApiError> {
-    let password = req.password.as_deref().filter(|p| !p.is_empty());
-    let key_id = req.key_id.as_deref().filter(|k| !k.is_empty());
+/// Exactly one of a password and a key pair, unless the image takes neither.
+pub fn check_login(
+    password: Option<&str>,
+    key_id: Option<&str>,
+    login: Login,
+) -> Result<(), ApiError> {
+    let password = password.filter(|p| !p.is_empty());
+    let key_id = key_id.filter(|k| !k.is_empty());
     match (login, password, key_id) {
         (Login::None, Some(_), _) => Err(ApiError::new(
             ErrorCode::InvalidImagePasswordNotSupport,
@@ -518,7 +523,7 @@ fn data_disk(req: &CreateZecInstancesRequest) -> Result<Option<DiskSpec>, ApiErr
     }))
 }
 
-fn check_time_zone(tz: &str) -> Result<&str, ApiError> {
+pub fn check_time_zone(tz: &str) -> Result<&str, ApiError> {
     let ok = !tz.is_empty()
         && tz.len() <= 64
         && tz

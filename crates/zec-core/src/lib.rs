@@ -5,16 +5,20 @@
 
 pub mod atom;
 pub mod catalog;
+pub mod change;
 pub mod cidr;
 pub mod clock;
 pub mod create;
+pub mod faults;
 pub mod ids;
 pub mod instance;
 pub mod lifecycle;
 pub mod params;
+pub mod reset;
 
 pub use atom::Atom;
 pub use catalog::Catalog;
+pub use change::Change;
 pub use clock::{Clock, ManualClock, Millis, SystemClock};
 pub use instance::{AccountId, Instance};
 pub use lifecycle::{Operation, Phase, Target, Timings};

@@ -17,6 +17,8 @@ use zec_types::model::*;
 
 /// The zec API version this client speaks.
 pub const ZEC_VERSION: &str = "2025-09-01";
+const ADMIN_PATH: &str = "/_zecd/api";
+const ADMIN_VERSION: &str = "2026-11-01";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scheme {
@@ -136,13 +138,44 @@ impl Client {
         action: &str,
         request: &Req,
     ) -> Result<Response<Resp>, Error> {
+        self.call_at(
+            &format!("/api/v2/{service}"),
+            service,
+            version,
+            action,
+            request,
+        )
+        .await
+    }
+
+    /// Calls an action of zecd's admin API (`/_zecd/api`; root credential only).
+    pub async fn call_admin<Req: Serialize, Resp: DeserializeOwned>(
+        &self,
+        action: &str,
+        request: &Req,
+    ) -> Result<Response<Resp>, Error> {
+        self.call_at(ADMIN_PATH, "admin", ADMIN_VERSION, action, request)
+            .await
+    }
+
+    async fn call_at<Req: Serialize, Resp: DeserializeOwned>(
+        &self,
+        path: &str,
+        service: &str,
+        version: &str,
+        action: &str,
+        request: &Req,
+    ) -> Result<Response<Resp>, Error> {
         let body = Bytes::from(serde_json::to_vec(request).map_err(|e| Error::Decode {
             status: 0,
             detail: format!("request does not serialize: {e}"),
         })?);
         let mut attempt = 0;
         loop {
-            match self.send(service, version, action, body.clone()).await {
+            match self
+                .send(path, service, version, action, body.clone())
+                .await
+            {
                 Err(Error::Api { code, .. })
                     if code == "REQUEST_LIMIT_EXCEEDED"
                         && attempt < self.config.rate_limit_retries =>
@@ -163,19 +196,33 @@ impl Client {
         action: &str,
         body: Bytes,
     ) -> Result<Request<Full<Bytes>>, Error> {
+        self.build_request_at(
+            &format!("/api/v2/{service}"),
+            service,
+            version,
+            action,
+            body,
+        )
+    }
+
+    fn build_request_at(
+        &self,
+        path: &str,
+        service: &str,
+        version: &str,
+        action: &str,
+        body: Bytes,
+    ) -> Result<Request<Full<Bytes>>, Error> {
         const CONTENT_TYPE: &str = "application/json";
         let domain = &self.config.domain;
-        let mut b = Request::post(format!(
-            "{}://{domain}/api/v2/{service}",
-            self.config.scheme.as_str()
-        ))
-        .header("content-type", CONTENT_TYPE)
-        .header("host", domain.as_str())
-        .header("x-zc-action", action)
-        .header("x-zc-version", version)
-        .header("x-zc-service", service)
-        .header("x-zc-sdk-lang", "rust")
-        .header("x-zc-sdk-version", env!("CARGO_PKG_VERSION"));
+        let mut b = Request::post(format!("{}://{domain}{path}", self.config.scheme.as_str()))
+            .header("content-type", CONTENT_TYPE)
+            .header("host", domain.as_str())
+            .header("x-zc-action", action)
+            .header("x-zc-version", version)
+            .header("x-zc-service", service)
+            .header("x-zc-sdk-lang", "rust")
+            .header("x-zc-sdk-version", env!("CARGO_PKG_VERSION"));
         match &self.credential {
             Credential::AccessKey { id, password } => {
                 let timestamp = SystemTime::now()
@@ -207,12 +254,13 @@ impl Client {
 
     async fn send<Resp: DeserializeOwned>(
         &self,
+        path: &str,
         service: &str,
         version: &str,
         action: &str,
         body: Bytes,
     ) -> Result<Response<Resp>, Error> {
-        let request = self.build_request(service, version, action, body)?;
+        let request = self.build_request_at(path, service, version, action, body)?;
         let timeout = self.config.timeout;
         let exchange = async {
             let response = self
@@ -283,4 +331,18 @@ zec_actions! {
     describe_subnets => "DescribeSubnets" (DescribeSubnetsRequest) -> DescribeSubnetsResponse;
     describe_security_groups => "DescribeSecurityGroups"
         (DescribeSecurityGroupsRequest) -> DescribeSecurityGroupsResponse;
+    /// Powers on STOPPED instances; answers the ids it could not start.
+    start_instances => "StartInstances" (StartInstancesRequest) -> InstanceBatchResponse;
+    stop_instances => "StopInstances" (StopInstancesRequest) -> InstanceBatchResponse;
+    reboot_instances => "RebootInstances" (RebootInstancesRequest) -> InstanceBatchResponse;
+    /// Moves instances to the recycle bin, or destroys instances already there.
+    release_instances => "ReleaseInstances" (ReleaseInstancesRequest) -> InstanceBatchResponse;
+    modify_instances_attribute => "ModifyInstancesAttribute"
+        (ModifyInstancesAttributeRequest) -> Empty;
+    modify_instance_type => "ModifyInstanceType"
+        (ModifyInstanceTypeRequest) -> ModifyInstanceTypeResponse;
+    reset_instance => "ResetInstance" (ResetInstanceRequest) -> Empty;
+    reset_instance_password => "ResetInstancePassword" (ResetInstancePasswordRequest) -> Empty;
+    start_ip_forward => "StartIpForward" (InstanceIdRequest) -> Empty;
+    stop_ip_forward => "StopIpForward" (InstanceIdRequest) -> Empty;
 }

@@ -64,6 +64,15 @@ pub struct ServeArgs {
     #[arg(long, env = "ZECD_TRANSITION", default_value = "", value_parser = Timings::parse)]
     pub transition: Timings,
 
+    /// The lifecycle clock: `system`, or `manual`, which stands still until the admin API's
+    /// AdvanceClock moves it (and resumes where it was after a restart).
+    #[arg(long, env = "ZECD_CLOCK", value_enum, default_value_t = ClockMode::System)]
+    pub clock: ClockMode,
+
+    /// A fault file (TOML): phases that fail and actions that answer with errors.
+    #[arg(long, env = "ZECD_FAULTS")]
+    pub faults: Option<PathBuf>,
+
     /// An access key id the default account must have, as a root key (with the password).
     #[arg(long, env = "ZECD_ACCESS_KEY_ID", requires = "access_key_password")]
     pub access_key_id: Option<String>,
@@ -88,6 +97,12 @@ pub struct ServeArgs {
     /// Log line format.
     #[arg(long, env = "ZECD_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClockMode {
+    System,
+    Manual,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -20,6 +20,36 @@ pub async fn api(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    let resolved = Service::from_path(&service);
+    serve(app, service, resolved, method, headers, body).await
+}
+
+/// zecd's admin API: the same front door, for the admin service.
+pub async fn admin(
+    State(app): State<App>,
+    method: Method,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    serve(
+        app,
+        "_zecd".into(),
+        Some(Service::Admin),
+        method,
+        headers,
+        body,
+    )
+    .await
+}
+
+async fn serve(
+    app: App,
+    service: String,
+    resolved: Option<Service>,
+    method: Method,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     let started = Instant::now();
     let request_id = new_request_id();
     let mut caller: Option<Caller> = None;
@@ -27,6 +57,7 @@ pub async fn api(
     let result = handle(
         &app,
         &service,
+        resolved,
         &method,
         &headers,
         body,
@@ -58,6 +89,7 @@ pub async fn api(
 async fn handle(
     app: &App,
     service: &str,
+    resolved: Option<Service>,
     method: &Method,
     headers: &HeaderMap,
     body: Body,
@@ -65,7 +97,7 @@ async fn handle(
     caller_out: &mut Option<Caller>,
     action_out: &mut Option<String>,
 ) -> Result<Response, ApiError> {
-    let service = Service::from_path(service).ok_or_else(|| {
+    let service = resolved.ok_or_else(|| {
         ApiError::new(
             ErrorCode::OperationFailedResourceNotFound,
             format!("There is no service `{service}`; ZEC is served at POST /api/v2/zec."),
@@ -118,6 +150,12 @@ async fn handle(
             ),
         )
     })?;
+    if service == Service::Admin && !caller.root {
+        return Err(ApiError::new(
+            ErrorCode::AuthFailureUnauthorizedOperation,
+            "The admin API takes the root credential only.",
+        ));
+    }
     let version = match headers.get("x-zc-version").map(|v| v.to_str()) {
         None => service.versions()[0],
         Some(Ok(v)) => service
@@ -141,6 +179,12 @@ async fn handle(
             ));
         }
     };
+    // Faults a user asked for (the admin API is exempt, so they can always be removed).
+    if service != Service::Admin
+        && let Some(e) = app.faults().injected_error(action.name())
+    {
+        return Err(e);
+    }
     let req = VerifiedRequest {
         request_id: request_id.to_owned(),
         caller,

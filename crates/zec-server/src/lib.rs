@@ -11,7 +11,9 @@ pub mod request;
 
 use axum::Router;
 use axum::routing::any;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
+use zec_core::ManualClock;
+use zec_core::faults::Faults;
 use zec_store::{Store, StoreError};
 use zec_types::ApiError;
 
@@ -20,6 +22,24 @@ use zec_types::ApiError;
 pub struct App {
     pub store: Store,
     pub limits: Arc<Limits>,
+    pub faults: Arc<Mutex<Faults>>,
+    /// The lifecycle clock, when it is manual: the admin API moves it.
+    pub manual_clock: Option<Arc<ManualClock>>,
+}
+
+impl App {
+    pub fn new(store: Store, limits: Limits) -> Self {
+        Self {
+            store,
+            limits: Arc::new(limits),
+            faults: Arc::new(Mutex::new(Faults::default())),
+            manual_clock: None,
+        }
+    }
+
+    pub fn faults(&self) -> MutexGuard<'_, Faults> {
+        self.faults.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -40,6 +60,7 @@ impl Default for Limits {
 pub fn router(app: App) -> Router {
     Router::new()
         .route("/api/v2/{service}", any(front::api))
+        .route("/_zecd/api", any(front::admin))
         .fallback(front::not_found)
         .with_state(app)
 }

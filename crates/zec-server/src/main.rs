@@ -4,8 +4,13 @@ use anyhow::{Context, Result, bail};
 use clap::Parser;
 use std::path::Path;
 use std::sync::Arc;
-use zec_core::{Catalog, SystemClock};
-use zec_server::config::{AccountsCommand, Cli, Command, CredentialCommand, LogFormat, ServeArgs};
+use zec_core::clock::wall_clock_millis;
+use zec_core::faults::Faults;
+use zec_core::{Catalog, Clock, ManualClock, SystemClock};
+use zec_server::actions::known_action;
+use zec_server::config::{
+    AccountsCommand, Cli, ClockMode, Command, CredentialCommand, LogFormat, ServeArgs,
+};
 use zec_server::{App, Limits, router};
 use zec_store::sqlite::{Connection, admin, open_connection};
 use zec_store::{Store, StoreOptions};
@@ -55,10 +60,32 @@ async fn serve(args: ServeArgs) -> Result<()> {
         Some(path) => Catalog::load(path).map_err(anyhow::Error::msg)?,
         None => Catalog::builtin(),
     };
+    let faults = match &args.faults {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            Faults::from_toml(&text, known_action)
+                .map_err(|e| anyhow::anyhow!("fault file {}: {e}", path.display()))?
+        }
+        None => Faults::default(),
+    };
+    let manual_clock = match args.clock {
+        ClockMode::System => None,
+        ClockMode::Manual => {
+            let resume = zec_store::sqlite::manual_clock_time(&args.data.data_dir)?;
+            Some(Arc::new(ManualClock::new(
+                resume.unwrap_or_else(wall_clock_millis),
+            )))
+        }
+    };
+    let clock: Arc<dyn Clock> = match &manual_clock {
+        Some(c) => c.clone(),
+        None => Arc::new(SystemClock),
+    };
     let store = Store::open_sqlite(
         &args.data.data_dir,
         StoreOptions {
-            clock: Arc::new(SystemClock),
+            clock,
             timings: args.transition,
             catalog: Arc::new(catalog),
         },
@@ -76,14 +103,17 @@ async fn serve(args: ServeArgs) -> Result<()> {
     tracing::info!(
         data_dir = %args.data.data_dir.display(),
         transitions = %args.transition,
+        clock = ?args.clock,
         "zecd listening on http://{addr}"
     );
-    let app = App {
-        store: store.clone(),
-        limits: Arc::new(Limits {
+    let mut app = App::new(
+        store.clone(),
+        Limits {
             max_body_bytes: args.max_body_bytes,
-        }),
-    };
+        },
+    );
+    app.faults = Arc::new(std::sync::Mutex::new(faults));
+    app.manual_clock = manual_clock;
     axum::serve(listener, router(app))
         .with_graceful_shutdown(stop)
         .await?;

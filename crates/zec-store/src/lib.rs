@@ -32,7 +32,9 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use zec_core::create::CreatePlan;
 use zec_core::ids::IdGenerator;
-use zec_core::{AccountId, Catalog, Clock, Instance, Millis, Page, Target, Timings};
+use zec_core::{
+    AccountId, Catalog, Change, Clock, Instance, Millis, Operation, Page, Target, Timings,
+};
 use zec_types::ApiError;
 
 #[derive(Debug, thiserror::Error)]
@@ -62,6 +64,17 @@ pub struct Created {
     pub order_number: u64,
     pub instances: Vec<Instance>,
 }
+
+/// What an operation did to each instance it named.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operated {
+    pub order_number: u64,
+    pub outcomes: Vec<(u64, Outcome)>,
+}
+
+/// An instance's new status, or the code that denied the operation and the status it had.
+pub type Outcome =
+    Result<zec_types::InstanceStatus, (zec_types::ErrorCode, zec_types::InstanceStatus)>;
 
 /// What the store needs to know of the world.
 #[derive(Clone)]
@@ -227,6 +240,39 @@ impl Store {
         .await
     }
 
+    /// Applies an operation to instances of an account (see [`Operated`]). Any id that names no
+    /// instance of the account fails the whole call with INVALID_INSTANCE_NOT_FOUND.
+    pub async fn operate(
+        &self,
+        account: AccountId,
+        ids: Vec<u64>,
+        op: Operation,
+        change: Change,
+    ) -> Result<Operated, StoreError> {
+        self.call(|reply| Command::Operate {
+            account,
+            ids,
+            op,
+            change,
+            reply,
+        })
+        .await
+    }
+
+    /// One instance of an account as it is now, if it exists.
+    pub fn instance(&self, account: AccountId, id: u64) -> Option<Instance> {
+        let now = self.now();
+        let index = self.core.index.read().unwrap_or_else(|e| e.into_inner());
+        index
+            .get(account, id)
+            .filter(|i| i.status_at(now).is_some())
+            .map(|i| {
+                let mut i = i.clone();
+                i.settle(now);
+                i
+            })
+    }
+
     /// Finishes the writes under way and stops the writer; later writes fail with `Closed`.
     pub async fn close(&self) {
         let _ = self.call(|reply| Command::Shutdown { reply }).await;
@@ -234,7 +280,21 @@ impl Store {
 
     /// Returns once every phase due by now has been settled and committed.
     pub async fn settle_due(&self) -> Result<(), StoreError> {
-        self.call(|reply| Command::Settle { reply }).await
+        self.call(|reply| Command::Settle {
+            record_clock: false,
+            reply,
+        })
+        .await
+    }
+
+    /// Like [`Store::settle_due`], and writes the clock's time down, for a manual clock to
+    /// resume from after a restart.
+    pub async fn settle_and_record_clock(&self) -> Result<(), StoreError> {
+        self.call(|reply| Command::Settle {
+            record_clock: true,
+            reply,
+        })
+        .await
     }
 
     async fn call<T>(

@@ -175,3 +175,158 @@ impl TapSettle for Instance {
         self
     }
 }
+
+async fn operate(store: &Store, ids: &[u64], op: Operation, change: Change) -> Operated {
+    store.operate(1, ids.to_vec(), op, change).await.unwrap()
+}
+
+async fn status_of(store: &Store, id: u64) -> Option<S> {
+    store.instance(1, id).map(|i| i.status)
+}
+
+#[tokio::test]
+async fn operations_follow_the_lifecycle_table_and_denials_change_nothing() {
+    let f = Fixture::new();
+    let store = f.open();
+    let ids: Vec<u64> = create(&store, 1, 2).await.iter().map(|i| i.id).collect();
+    // Stop while DEPLOYING: denied, with the table's code, and nothing changes.
+    let r = operate(&store, &ids, Operation::Stop, Change::None).await;
+    assert!(r.outcomes.iter().all(|(_, o)| *o
+        == Err((
+            zec_types::ErrorCode::OperationDeniedInstanceNotRunning,
+            S::Deploying
+        ))));
+    assert_eq!(status_of(&store, ids[0]).await, Some(S::Deploying));
+    // Exactly when the deployment ends, a stop sees RUNNING: the due phase is settled first.
+    f.clock.advance(Duration::from_secs(3));
+    let r = operate(&store, &ids[..1], Operation::Stop, Change::None).await;
+    assert_eq!(r.outcomes, vec![(ids[0], Ok(S::Stopping))]);
+    assert_eq!(status_of(&store, ids[1]).await, Some(S::Running));
+    f.clock.advance(Duration::from_secs(2));
+    store.settle_due().await.unwrap();
+    assert_eq!(status_of(&store, ids[0]).await, Some(S::Stopped));
+    // A mixed batch: one allowed, one denied.
+    let r = operate(&store, &ids, Operation::Start, Change::None).await;
+    assert_eq!(
+        r.outcomes,
+        vec![
+            (ids[0], Ok(S::Booting)),
+            (
+                ids[1],
+                Err((
+                    zec_types::ErrorCode::OperationDeniedInstanceNotStopped,
+                    S::Running
+                ))
+            )
+        ]
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_or_foreign_id_fails_the_whole_batch() {
+    let f = Fixture::new();
+    let store = f.open();
+    let mine = create(&store, 1, 1).await[0].id;
+    let theirs = create(&store, 2, 1).await[0].id;
+    f.clock.advance(Duration::from_secs(3));
+    for bad in [theirs, 12345] {
+        let err = store
+            .operate(1, vec![mine, bad], Operation::Stop, Change::None)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, StoreError::Api(e) if e.code == zec_types::ErrorCode::InvalidInstanceNotFound),
+            "{err}"
+        );
+    }
+    assert_eq!(status_of(&store, mine).await, Some(S::Running));
+}
+
+#[tokio::test]
+async fn release_twice_purges_and_frees_the_address() {
+    let f = Fixture::new();
+    let store = f.open();
+    let first = create(&store, 1, 1).await.remove(0);
+    f.clock.advance(Duration::from_secs(3));
+    operate(&store, &[first.id], Operation::Release, Change::None).await;
+    assert_eq!(status_of(&store, first.id).await, Some(S::Releasing));
+    f.clock.advance(Duration::from_secs(2));
+    assert_eq!(status_of(&store, first.id).await, Some(S::Recycle));
+    let r = operate(&store, &[first.id], Operation::Release, Change::None).await;
+    assert_eq!(r.outcomes, vec![(first.id, Ok(S::Recycling))]);
+    f.clock.advance(Duration::from_secs(2));
+    // Gone from every read at once, then for good.
+    assert_eq!(status_of(&store, first.id).await, None);
+    assert_eq!(statuses(&store, 1).await, []);
+    store.settle_due().await.unwrap();
+    let err = store
+        .operate(1, vec![first.id], Operation::Release, Change::None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Api(e) if e.code == zec_types::ErrorCode::InvalidInstanceNotFound)
+    );
+    assert_eq!(store.subnet_usage(1, "1272168087751233112"), 0);
+    let mut req = request(1);
+    req.lan_ip = Some(first.private_ipv4.to_string());
+    let p = plan(&req, store.catalog(), 1, "rg").unwrap();
+    let again = store
+        .create_instances(1, p, vec![Phase::Deploy.success()])
+        .await
+        .unwrap();
+    assert_eq!(
+        again.instances[0].private_ipv4, first.private_ipv4,
+        "the freed address can be had again"
+    );
+    drop(store);
+    // The purge is durable.
+    let store = f.open();
+    assert_eq!(status_of(&store, first.id).await, None);
+}
+
+#[tokio::test]
+async fn a_reinstall_can_be_made_to_fail_and_phases_under_way_survive_a_restart() {
+    let f = Fixture::new();
+    let store = f.open();
+    let ids: Vec<u64> = create(&store, 1, 2).await.iter().map(|i| i.id).collect();
+    f.clock.advance(Duration::from_secs(3));
+    operate(&store, &ids, Operation::Stop, Change::None).await;
+    f.clock.advance(Duration::from_secs(2));
+    let mut reinstall = zec_core::change::Reinstall {
+        image_id: "debian12_20251225".into(),
+        image_name: "Debian 12".into(),
+        time_zone: "UTC".into(),
+        enable_agent: true,
+        key_id: None,
+        name: "rebuilt".into(),
+        fails: true,
+    };
+    operate(
+        &store,
+        &ids[..1],
+        Operation::Reinstall,
+        Change::Reinstall(Box::new(reinstall.clone())),
+    )
+    .await;
+    reinstall.fails = false;
+    operate(
+        &store,
+        &ids[1..],
+        Operation::Reinstall,
+        Change::Reinstall(Box::new(reinstall)),
+    )
+    .await;
+    let i = store.instance(1, ids[0]).unwrap();
+    assert_eq!(
+        (i.status, i.image_name.as_str(), i.name.as_str()),
+        (S::Rebuilding, "Debian 12", "rebuilt")
+    );
+    drop(store);
+    let store = f.open();
+    f.clock.advance(Duration::from_millis(3_999));
+    assert_eq!(status_of(&store, ids[0]).await, Some(S::Rebuilding));
+    f.clock.advance(Duration::from_millis(1));
+    store.settle_due().await.unwrap();
+    assert_eq!(status_of(&store, ids[0]).await, Some(S::ReinstallFailed));
+    assert_eq!(status_of(&store, ids[1]).await, Some(S::Running));
+}

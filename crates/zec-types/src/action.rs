@@ -8,9 +8,12 @@ use std::fmt;
 pub enum Service {
     /// Elastic compute: `/api/v2/zec`.
     Zec,
+    /// zecd's own admin API, `/_zecd/api`: clock and faults; root credential only.
+    Admin,
 }
 
 impl Service {
+    /// The service of `/api/v2/{segment}`.
     pub fn from_path(segment: &str) -> Option<Self> {
         match segment {
             "zec" => Some(Self::Zec),
@@ -21,6 +24,7 @@ impl Service {
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Zec => "zec",
+            Self::Admin => "admin",
         }
     }
 
@@ -29,6 +33,7 @@ impl Service {
     pub const fn versions(self) -> &'static [&'static str] {
         match self {
             Self::Zec => &["2025-09-01", "2024-04-01"],
+            Self::Admin => &["2026-11-01"],
         }
     }
 }
@@ -85,6 +90,23 @@ actions! {
         DescribeVpcs,
         DescribeSubnets,
         DescribeSecurityGroups,
+        StartInstances,
+        StopInstances,
+        RebootInstances,
+        ReleaseInstances,
+        ModifyInstancesAttribute,
+        ModifyInstanceType,
+        ResetInstance,
+        ResetInstancePassword,
+        StartIpForward,
+        StopIpForward,
+    }
+    Admin {
+        DescribeClock,
+        AdvanceClock,
+        DescribeFaults,
+        CreateFaults,
+        DeleteFaults,
     }
 }
 

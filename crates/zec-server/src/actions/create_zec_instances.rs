@@ -1,9 +1,11 @@
 //! CreateZecInstances: checks the request against the catalog, creates the instances
-//! DEPLOYING; each becomes RUNNING when its deploy phase ends.
+//! DEPLOYING; each becomes RUNNING when its deploy phase ends (CREATE_FAILED if a fault rule
+//! says so).
 
 use crate::request::VerifiedRequest;
 use crate::{App, store_error};
 use axum::response::Response;
+use zec_core::faults::Target;
 use zec_core::{Phase, create};
 use zec_types::model::{CreateZecInstancesRequest, CreateZecInstancesResponse, DiskWithInstance};
 use zec_types::{ApiError, ErrorCode};
@@ -25,7 +27,20 @@ pub async fn handle(app: &App, req: &VerifiedRequest) -> Result<Response, ApiErr
         })?,
     };
     let plan = create::plan(&r, app.store.catalog(), account, &group.id)?;
-    let outcomes = vec![Phase::Deploy.success(); plan.names.len()];
+    let outcomes = {
+        let mut faults = app.faults();
+        let target = Target {
+            zone: &plan.template.zone_id,
+            image: &plan.template.image_id,
+            instance_type: &plan.template.instance_type,
+        };
+        (0..plan.names.len())
+            .map(|_| match faults.phase_fails(Phase::Deploy, target) {
+                true => Phase::Deploy.failure().unwrap_or(Phase::Deploy.success()),
+                false => Phase::Deploy.success(),
+            })
+            .collect()
+    };
     let created = app
         .store
         .create_instances(account, plan, outcomes)

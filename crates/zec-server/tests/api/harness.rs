@@ -201,6 +201,30 @@ impl Server {
         ))
     }
 
+    /// Moves the manual clock (`--clock manual`) and waits until what came due is written.
+    pub async fn advance(&self, by: &str) {
+        let _: zec_sdk::Response<zec_sdk::model::ClockInfo> = self
+            .client()
+            .call_admin(
+                "AdvanceClock",
+                &zec_sdk::model::AdvanceClockRequest {
+                    by: Some(by.into()),
+                },
+            )
+            .await
+            .expect("AdvanceClock");
+    }
+
+    /// Adds fault rules through the admin API.
+    pub async fn faults(&self, rules: serde_json::Value) -> Vec<String> {
+        let r: zec_sdk::Response<zec_sdk::model::CreateFaultsResponse> = self
+            .client()
+            .call_admin("CreateFaults", &rules)
+            .await
+            .expect("CreateFaults");
+        r.data.ids
+    }
+
     /// Sends a request by hand: the signature covers exactly `body`.
     pub async fn raw(&self, request: hyper::Request<Full<Bytes>>) -> RawResponse {
         let http: HttpClient<HttpConnector, Full<Bytes>> =

@@ -7,6 +7,8 @@ mod bad_input;
 mod catalog;
 mod create;
 mod describe_status;
+mod faults;
+mod lifecycle;
 mod process;
 
 use zec_sdk::Client;
@@ -39,6 +41,19 @@ pub async fn create(client: &Client, count: i64) -> Vec<String> {
         left -= n;
     }
     ids
+}
+
+/// The status of one instance, or `None` once it is gone.
+pub async fn status(client: &Client, id: &str) -> Option<String> {
+    let (_, rows) = statuses(
+        client,
+        &DescribeInstancesStatusRequest {
+            instance_ids: Some(vec![id.to_owned()]),
+            ..Default::default()
+        },
+    )
+    .await;
+    rows.into_iter().next().map(|(_, s)| s)
 }
 
 /// `(id, status)` of the instances DescribeInstancesStatus lists for this request.

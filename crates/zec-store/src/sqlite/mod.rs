@@ -19,6 +19,26 @@ use zec_core::{Catalog, Instance, Millis};
 /// The database file inside the data directory.
 pub const DB_FILE: &str = "zecd.db";
 
+/// Where the time of a manual clock is written down.
+pub(crate) const MANUAL_CLOCK_KEY: &str = "manual_clock";
+
+/// The time a manual clock last had in this data directory, if it ever ran with one.
+pub fn manual_clock_time(data_dir: &Path) -> Result<Option<Millis>, StoreError> {
+    let path = data_dir.join(DB_FILE);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let conn = open_connection(&path)?;
+    let value: Option<String> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = ?1",
+            [MANUAL_CLOCK_KEY],
+            |r| r.get(0),
+        )
+        .ok();
+    Ok(value.and_then(|v| v.parse().ok()))
+}
+
 /// Opens (creating if needed) the database and brings its schema up to date.
 pub fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     let mut conn = Connection::open_with_flags(

@@ -8,7 +8,7 @@
 
 use super::Row;
 use crate::alloc::Allocator;
-use crate::{Core, Created, StoreError};
+use crate::{Core, Created, Operated, StoreError};
 use rusqlite::{Connection, params};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -17,7 +17,8 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
 use tokio::sync::oneshot;
 use zec_core::create::{Allocation, CreatePlan};
 use zec_core::ids::IdGenerator;
-use zec_core::{AccountId, Instance, Millis, Phase, Target};
+use zec_core::lifecycle::{Effect, apply};
+use zec_core::{AccountId, Change, Instance, Millis, Operation, Phase, Target};
 use zec_types::{ApiError, ErrorCode};
 
 /// Most commands taken into one transaction.
@@ -34,8 +35,22 @@ pub(crate) enum Command {
         outcomes: Vec<Target>,
         reply: Reply<Created>,
     },
-    /// Answered once every phase due at the time it is read has been settled and committed.
-    Settle { reply: Reply<()> },
+    /// An operation on some of an account's instances, each checked against the lifecycle
+    /// table at the moment it is applied.
+    Operate {
+        account: AccountId,
+        ids: Vec<u64>,
+        op: Operation,
+        change: Change,
+        reply: Reply<Operated>,
+    },
+    /// Answered once every phase due at the time it is read has been settled and committed;
+    /// with `record_clock`, the clock's time is written down too (a manual clock resumes
+    /// from it after a restart).
+    Settle {
+        record_clock: bool,
+        reply: Reply<()>,
+    },
     /// Answered when everything sent before it is committed; the writer then stops.
     Shutdown { reply: Reply<()> },
 }
@@ -53,10 +68,13 @@ pub(crate) struct Writer {
 #[derive(Default)]
 struct Overlay {
     rows: HashMap<u64, Option<Instance>>,
+    /// The manual clock's time, to be written down.
+    clock: Option<Millis>,
 }
 
 enum Answer {
     Created(Reply<Created>, Result<Created, StoreError>),
+    Operated(Reply<Operated>, Result<Operated, StoreError>),
 }
 
 impl Writer {
@@ -66,17 +84,24 @@ impl Writer {
         let mut shutdown: Option<Reply<()>> = None;
         while let Some(batch) = self.next_batch(&rx) {
             let now = self.core.clock.now();
+            let mut record = false;
             let mut commands = Vec::with_capacity(batch.len());
             for cmd in batch {
                 match cmd {
-                    Command::Settle { reply } => settles.push((now, reply)),
+                    Command::Settle {
+                        record_clock,
+                        reply,
+                    } => {
+                        record |= record_clock;
+                        settles.push((now, reply));
+                    }
                     Command::Shutdown { reply } => shutdown = Some(reply),
                     // Nothing after a shutdown is taken.
                     other if shutdown.is_none() => commands.push(other),
                     _ => {}
                 }
             }
-            self.round(now, commands);
+            self.round(now, commands, record.then_some(now));
             if let Some(reply) = shutdown.take() {
                 let _ = reply.send(Ok(()));
                 break;
@@ -118,8 +143,11 @@ impl Writer {
     }
 
     /// One transaction: settle what is due, apply the commands, commit, publish, answer.
-    fn round(&mut self, now: Millis, commands: Vec<Command>) {
-        let mut overlay = Overlay::default();
+    fn round(&mut self, now: Millis, commands: Vec<Command>, clock: Option<Millis>) {
+        let mut overlay = Overlay {
+            clock,
+            ..Overlay::default()
+        };
         self.settle_due(now, &mut overlay);
         let mut answers = Vec::with_capacity(commands.len());
         for cmd in commands {
@@ -133,12 +161,22 @@ impl Writer {
                     let result = self.create(account, &plan, &outcomes, now, &mut overlay);
                     answers.push(Answer::Created(reply, result));
                 }
-                Command::Settle { reply } | Command::Shutdown { reply } => {
+                Command::Operate {
+                    account,
+                    ids,
+                    op,
+                    change,
+                    reply,
+                } => {
+                    let result = self.operate(account, &ids, op, &change, now, &mut overlay);
+                    answers.push(Answer::Operated(reply, result));
+                }
+                Command::Settle { reply, .. } | Command::Shutdown { reply } => {
                     let _ = reply.send(Ok(()));
                 }
             }
         }
-        if overlay.rows.is_empty() {
+        if overlay.rows.is_empty() && overlay.clock.is_none() {
             Self::answer(answers, None);
             return;
         }
@@ -189,14 +227,19 @@ impl Writer {
     }
 
     fn answer(answers: Vec<Answer>, failure: Option<String>) {
+        fn unless<T>(failure: &Option<String>, r: Result<T, StoreError>) -> Result<T, StoreError> {
+            match failure {
+                Some(f) => Err(StoreError::Backend(f.clone())),
+                None => r,
+            }
+        }
         for a in answers {
             match a {
                 Answer::Created(reply, result) => {
-                    let result = match &failure {
-                        Some(f) => Err(StoreError::Backend(f.clone())),
-                        None => result,
-                    };
-                    let _ = reply.send(result);
+                    let _ = reply.send(unless(&failure, result));
+                }
+                Answer::Operated(reply, result) => {
+                    let _ = reply.send(unless(&failure, result));
                 }
             }
         }
@@ -223,23 +266,99 @@ impl Writer {
             let Some(Reverse((due, id))) = self.due.pop() else {
                 break;
             };
-            let Some(mut instance) = self.current(overlay, id) else {
+            let Some(instance) = self.current(overlay, id) else {
                 continue;
             };
             // A deadline left over from a phase that has since been replaced.
             if instance.pending.is_none_or(|p| p.due != due) {
                 continue;
             }
-            instance.settle(now);
+            self.settle(instance, now, overlay);
             settled += 1;
-            if instance.status_at(now).is_none() {
-                let pool = self.public_pool(&instance);
-                self.alloc.release(&instance, pool);
-                overlay.rows.insert(id, None);
-            } else {
-                overlay.rows.insert(id, Some(instance));
+        }
+    }
+
+    /// Writes down a phase whose time has come; an instance whose phase ends in its removal
+    /// is deleted and its addresses freed. Returns the instance unless it is gone.
+    fn settle(
+        &mut self,
+        mut instance: Instance,
+        now: Millis,
+        overlay: &mut Overlay,
+    ) -> Option<Instance> {
+        let id = instance.id;
+        if !instance.settle(now) {
+            return Some(instance);
+        }
+        if instance.status_at(now).is_none() {
+            let pool = self.public_pool(&instance);
+            self.alloc.release(&instance, pool);
+            overlay.rows.insert(id, None);
+            None
+        } else {
+            overlay.rows.insert(id, Some(instance.clone()));
+            Some(instance)
+        }
+    }
+
+    /// Applies an operation to each instance: the lifecycle table decides, against the status
+    /// the instance has at this moment (its due phase settled first), so that an action and
+    /// a finishing phase can never interleave into a state the table does not allow. If any
+    /// id names no instance of the account, nothing is done.
+    fn operate(
+        &mut self,
+        account: AccountId,
+        ids: &[u64],
+        op: Operation,
+        change: &Change,
+        now: Millis,
+        overlay: &mut Overlay,
+    ) -> Result<Operated, StoreError> {
+        let mut current = Vec::with_capacity(ids.len());
+        for &id in ids {
+            let found = self
+                .current(overlay, id)
+                .filter(|i| i.account == account && i.status_at(now).is_some());
+            let Some(instance) = found else {
+                return Err(StoreError::Api(ApiError::new(
+                    ErrorCode::InvalidInstanceNotFound,
+                    format!("The instance `{id}` is not found."),
+                )));
+            };
+            if !current.iter().any(|i: &Instance| i.id == id) {
+                current.push(instance);
             }
         }
+        let mut outcomes = Vec::with_capacity(current.len());
+        for instance in current {
+            let Some(mut instance) = self.settle(instance, now, overlay) else {
+                continue;
+            };
+            let before = instance.status;
+            match apply(before, op) {
+                Err(code) => outcomes.push((instance.id, Err((code, before)))),
+                Ok(effect) => {
+                    change.apply(&mut instance);
+                    instance.updated_at = now;
+                    if let Effect::Begin(phase) = effect {
+                        let due =
+                            now.saturating_add(self.core.timings.get(phase).as_millis() as i64);
+                        let outcome = match phase.failure() {
+                            Some(failed) if change.fails() => failed,
+                            _ => phase.success(),
+                        };
+                        instance.begin(phase, now, due, outcome);
+                        self.due.push(Reverse((due, instance.id)));
+                    }
+                    outcomes.push((instance.id, Ok(instance.status)));
+                    overlay.rows.insert(instance.id, Some(instance));
+                }
+            }
+        }
+        Ok(Operated {
+            order_number: self.ids.next(now),
+            outcomes,
+        })
     }
 
     fn public_pool(&self, i: &Instance) -> Option<zec_core::cidr::Ipv4Cidr> {
@@ -345,11 +464,14 @@ impl Writer {
                     }
                 }
             }
-            tx.execute(
-                "INSERT INTO meta (key, value) VALUES ('last_id', ?1)
+            let mut meta = tx.prepare_cached(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
                  ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [self.ids.last().to_string()],
             )?;
+            meta.execute(["last_id", &self.ids.last().to_string()])?;
+            if let Some(t) = overlay.clock {
+                meta.execute([super::MANUAL_CLOCK_KEY, &t.to_string()])?;
+            }
         }
         tx.commit()?;
         Ok(())

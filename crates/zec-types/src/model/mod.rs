@@ -3,12 +3,16 @@
 //! the server decides what is required. Responses always carry nested objects and lists (never
 //! null), because the Python SDK leaves an attribute undefined when a nested value is missing.
 
+mod admin;
 mod catalog;
 mod common;
 mod create;
 mod instance;
+mod lifecycle;
 
+pub use admin::*;
 pub use catalog::*;
 pub use common::*;
 pub use create::*;
 pub use instance::*;
+pub use lifecycle::*;

@@ -1,0 +1,66 @@
+//! What an allowed operation changes about an instance, besides its status.
+
+use crate::atom::Atom;
+use crate::instance::Instance;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// Only the status (start, stop, reboot, release, password reset).
+    None,
+    /// ModifyInstancesAttribute.
+    Rename(String),
+    /// ModifyInstanceType: the new type shows from the start of RESIZING.
+    Resize {
+        instance_type: Atom,
+        cpu: u32,
+        memory: u32,
+    },
+    /// ResetInstance: the new system shows from the start of REBUILDING.
+    Reinstall(Box<Reinstall>),
+    /// StartIpForward / StopIpForward.
+    IpForward(bool),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reinstall {
+    pub image_id: Atom,
+    pub image_name: Atom,
+    pub time_zone: Atom,
+    pub enable_agent: bool,
+    pub key_id: Option<String>,
+    pub name: String,
+    /// Whether the rebuild ends in REINSTALL_FAILED (a fault rule decided it).
+    pub fails: bool,
+}
+
+impl Change {
+    pub fn apply(&self, i: &mut Instance) {
+        match self {
+            Change::None => {}
+            Change::Rename(name) => i.name.clone_from(name),
+            Change::Resize {
+                instance_type,
+                cpu,
+                memory,
+            } => {
+                i.instance_type = instance_type.clone();
+                i.cpu = *cpu;
+                i.memory = *memory;
+            }
+            Change::Reinstall(r) => {
+                i.image_id = r.image_id.clone();
+                i.image_name = r.image_name.clone();
+                i.time_zone = r.time_zone.clone();
+                i.enable_agent = r.enable_agent;
+                i.key_id.clone_from(&r.key_id);
+                i.name.clone_from(&r.name);
+            }
+            Change::IpForward(on) => i.enable_ip_forward = *on,
+        }
+    }
+
+    /// Whether the phase this change comes with is to fail.
+    pub fn fails(&self) -> bool {
+        matches!(self, Change::Reinstall(r) if r.fails)
+    }
+}

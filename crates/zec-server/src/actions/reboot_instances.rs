@@ -1,0 +1,20 @@
+//! RebootInstances: RUNNING → REBOOT → RUNNING; with `forceReboot`, also from BOOTING or REBOOT.
+
+use crate::App;
+use crate::request::VerifiedRequest;
+use axum::response::Response;
+use zec_core::{Change, Operation};
+use zec_types::ApiError;
+use zec_types::model::{InstanceBatchResponse, RebootInstancesRequest};
+
+pub async fn handle(app: &App, req: &VerifiedRequest) -> Result<Response, ApiError> {
+    let r: RebootInstancesRequest = req.json()?;
+    let ids = super::batch_ids(r.instance_ids.as_deref())?;
+    let op = Operation::Reboot {
+        force: r.force_reboot.unwrap_or(false),
+    };
+    let (_, failed) = super::operate(app, req, ids, op, Change::None).await?;
+    req.reply(&InstanceBatchResponse {
+        instance_ids: failed,
+    })
+}

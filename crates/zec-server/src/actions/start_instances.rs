@@ -1,0 +1,17 @@
+//! StartInstances: STOPPED → BOOTING → RUNNING.
+
+use crate::App;
+use crate::request::VerifiedRequest;
+use axum::response::Response;
+use zec_core::{Change, Operation};
+use zec_types::ApiError;
+use zec_types::model::{InstanceBatchResponse, StartInstancesRequest};
+
+pub async fn handle(app: &App, req: &VerifiedRequest) -> Result<Response, ApiError> {
+    let r: StartInstancesRequest = req.json()?;
+    let ids = super::batch_ids(r.instance_ids.as_deref())?;
+    let (_, failed) = super::operate(app, req, ids, Operation::Start, Change::None).await?;
+    req.reply(&InstanceBatchResponse {
+        instance_ids: failed,
+    })
+}

@@ -1,0 +1,16 @@
+//! StartIpForward: lets the instance forward packets not addressed to it.
+
+use crate::App;
+use crate::request::VerifiedRequest;
+use axum::response::Response;
+use zec_core::{Change, Operation};
+use zec_types::ApiError;
+use zec_types::model::{Empty, InstanceIdRequest};
+
+pub async fn handle(app: &App, req: &VerifiedRequest) -> Result<Response, ApiError> {
+    let r: InstanceIdRequest = req.json()?;
+    let instance = super::one_instance(app, req, &r.instance_id)?;
+    let change = Change::IpForward(true);
+    super::operate(app, req, vec![instance.id], Operation::SetIpForward, change).await?;
+    req.reply(&Empty {})
+}

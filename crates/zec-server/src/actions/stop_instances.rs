@@ -1,0 +1,18 @@
+//! StopInstances: RUNNING → STOPPING → STOPPED. `forceShutdown` (absent: forced) changes how
+//! the guest is told to stop, not how long the phase takes.
+
+use crate::App;
+use crate::request::VerifiedRequest;
+use axum::response::Response;
+use zec_core::{Change, Operation};
+use zec_types::ApiError;
+use zec_types::model::{InstanceBatchResponse, StopInstancesRequest};
+
+pub async fn handle(app: &App, req: &VerifiedRequest) -> Result<Response, ApiError> {
+    let r: StopInstancesRequest = req.json()?;
+    let ids = super::batch_ids(r.instance_ids.as_deref())?;
+    let (_, failed) = super::operate(app, req, ids, Operation::Stop, Change::None).await?;
+    req.reply(&InstanceBatchResponse {
+        instance_ids: failed,
+    })
+}
