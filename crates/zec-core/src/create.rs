@@ -314,7 +314,7 @@ pub fn plan(
         nested_virtualization: req
             .instance_options
             .as_ref()
-            .is_some_and(|o| o.nested_virtualization),
+            .map(|o| o.nested_virtualization),
     };
     Ok(CreatePlan {
         names,

@@ -47,7 +47,9 @@ pub struct Instance {
     pub nic_id: u64,
     pub tags: Vec<(String, String)>,
     pub placement_group_id: Option<String>,
-    pub nested_virtualization: bool,
+    /// `instanceOptions.nestedVirtualization`, when the instance was created with options
+    /// (an instance without them shows `instanceOptions: null`, as the Terraform provider needs).
+    pub nested_virtualization: Option<bool>,
 }
 
 /// A phase under way: it shows `phase.status()` until `due`, then `outcome`.
@@ -178,7 +180,7 @@ pub(crate) mod tests {
             nic_id: id + 2,
             tags: vec![],
             placement_group_id: None,
-            nested_virtualization: false,
+            nested_virtualization: None,
         }
     }
 

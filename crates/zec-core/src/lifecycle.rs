@@ -143,13 +143,19 @@ pub fn apply(status: S, op: Operation) -> Result<Effect, ErrorCode> {
     use ErrorCode as E;
     let recycled = status.is_recycled();
     match op {
+        // Starting what is running or booting, and stopping what is stopped or stopping, is
+        // done already: the Terraform provider starts an instance before every password
+        // reset and stops it before every reinstall, whatever state it is in, and fails on
+        // an error.
         Operation::Start => match status {
             S::Stopped => Ok(Begin(Phase::Boot)),
+            S::Running | S::Booting => Ok(Unchanged),
             _ if recycled => Err(E::OperationDeniedInstanceRecycled),
             _ => Err(E::OperationDeniedInstanceNotStopped),
         },
         Operation::Stop => match status {
             S::Running => Ok(Begin(Phase::Stop)),
+            S::Stopped | S::Stopping => Ok(Unchanged),
             _ if recycled => Err(E::OperationDeniedInstanceRecycled),
             _ => Err(E::OperationDeniedInstanceNotRunning),
         },
@@ -301,10 +307,12 @@ mod tests {
         let recycled = matches!(status, S::Releasing | S::Recycle | S::Recycling);
         match (op, status) {
             (Operation::Start, S::Stopped) => begin(Phase::Boot),
+            (Operation::Start, S::Running | S::Booting) => Ok(Effect::Unchanged),
             (Operation::Start, _) if recycled => Err(E::OperationDeniedInstanceRecycled),
             (Operation::Start, _) => Err(E::OperationDeniedInstanceNotStopped),
 
             (Operation::Stop, S::Running) => begin(Phase::Stop),
+            (Operation::Stop, S::Stopped | S::Stopping) => Ok(Effect::Unchanged),
             (Operation::Stop, _) if recycled => Err(E::OperationDeniedInstanceRecycled),
             (Operation::Stop, _) => Err(E::OperationDeniedInstanceNotRunning),
 

@@ -206,20 +206,22 @@ async fn operations_follow_the_lifecycle_table_and_denials_change_nothing() {
     store.settle_due().await.unwrap();
     assert_eq!(status_of(&store, ids[0]).await, Some(S::Stopped));
     // A mixed batch: one allowed, one denied.
-    let r = operate(&store, &ids, Operation::Start, Change::None).await;
+    let r = operate(
+        &store,
+        &ids,
+        Operation::Reboot { force: false },
+        Change::None,
+    )
+    .await;
+    let denied = zec_types::ErrorCode::OperationDeniedInstanceStatus;
     assert_eq!(
         r.outcomes,
-        vec![
-            (ids[0], Ok(S::Booting)),
-            (
-                ids[1],
-                Err((
-                    zec_types::ErrorCode::OperationDeniedInstanceNotStopped,
-                    S::Running
-                ))
-            )
-        ]
+        vec![(ids[0], Err((denied, S::Stopped))), (ids[1], Ok(S::Reboot))]
     );
+    // Starting what is already up is done already.
+    f.clock.advance(Duration::from_secs(2));
+    let r = operate(&store, &ids[1..], Operation::Start, Change::None).await;
+    assert_eq!(r.outcomes, vec![(ids[1], Ok(S::Running))]);
 }
 
 #[tokio::test]

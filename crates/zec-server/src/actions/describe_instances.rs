@@ -166,8 +166,10 @@ pub fn info(i: &Instance, directory: &Directory) -> InstanceInfo {
         tags,
         load_balancer_ids: Vec::new(),
         placement_group_id: i.placement_group_id.clone(),
-        instance_options: InstanceOptions {
-            nested_virtualization: i.nested_virtualization,
-        },
+        instance_options: i
+            .nested_virtualization
+            .map(|nested_virtualization| InstanceOptions {
+                nested_virtualization,
+            }),
     }
 }

@@ -179,13 +179,17 @@ async fn a_mixed_batch_acts_on_what_it_can_and_returns_the_ids_that_failed() {
     server.advance("3s").await;
     c.stop_instances(&ids(&[&all[0]])).await.unwrap();
     server.advance("2s").await;
-    // all[0] is STOPPED, the others RUNNING: stopping all three fails for all[0] only.
+    // all[0] is STOPPED, the others RUNNING: rebooting all three fails for all[0] only.
     let r = c
-        .stop_instances(&ids(&[&all[0], &all[1], &all[2]]))
+        .reboot_instances(&ids(&[&all[0], &all[1], &all[2]]))
         .await
         .unwrap();
     assert_eq!(r.instance_ids, vec![all[0].clone()]);
-    assert_eq!(status(&c, &all[1]).await.as_deref(), Some("STOPPING"));
+    assert_eq!(status(&c, &all[1]).await.as_deref(), Some("REBOOT"));
+    // Stopping what is stopped, or starting what runs, is done already (Terraform relies on it).
+    let r = c.stop_instances(&ids(&[&all[0]])).await.unwrap();
+    assert!(r.instance_ids.is_empty());
+    assert_eq!(status(&c, &all[0]).await.as_deref(), Some("STOPPED"));
     // An unknown id fails the whole request, and nothing changes.
     let e = c
         .start_instances(&ids(&[&all[0], &"913659857599463425".to_string()]))

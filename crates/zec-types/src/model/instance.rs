@@ -107,7 +107,8 @@ pub struct InstanceInfo {
     pub tags: Tags,
     pub load_balancer_ids: Vec<String>,
     pub placement_group_id: Option<String>,
-    pub instance_options: InstanceOptions,
+    /// Null unless the instance was created with options.
+    pub instance_options: Option<InstanceOptions>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
