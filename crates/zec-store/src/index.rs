@@ -2,6 +2,7 @@
 //! per resource group, with exact paging and counts. Only the writer changes it, and only with
 //! what has been committed to the durable store.
 
+use crate::ordered::OrderedIds;
 use crate::query::{InstanceQuery, Listing, StatusRow, status_now};
 use std::collections::{BTreeSet, HashMap};
 use zec_core::{AccountId, Atom, Instance, Millis, Page, Target};
@@ -20,8 +21,8 @@ pub struct Index {
 #[derive(Debug, Default)]
 struct AccountIndex {
     /// Ids in ascending order, which is creation order.
-    all: Vec<u64>,
-    by_group: Map<Atom, Vec<u64>>,
+    all: OrderedIds,
+    by_group: Map<Atom, OrderedIds>,
     /// Instances whose phase ends in their removal: once due, they are no longer listed, even
     /// before the writer has deleted them.
     purging: BTreeSet<u64>,
@@ -61,23 +62,21 @@ impl Index {
         match self.instances.get(&id) {
             Some(old) => {
                 if old.resource_group_id != instance.resource_group_id {
-                    remove_sorted(acct.by_group.get_mut(&old.resource_group_id), id);
-                    insert_sorted(
-                        acct.by_group
-                            .entry(instance.resource_group_id.clone())
-                            .or_default(),
-                        id,
-                    );
+                    if let Some(list) = acct.by_group.get_mut(&old.resource_group_id) {
+                        list.remove(id);
+                    }
+                    acct.by_group
+                        .entry(instance.resource_group_id.clone())
+                        .or_default()
+                        .insert(id);
                 }
             }
             None => {
-                insert_sorted(&mut acct.all, id);
-                insert_sorted(
-                    acct.by_group
-                        .entry(instance.resource_group_id.clone())
-                        .or_default(),
-                    id,
-                );
+                acct.all.insert(id);
+                acct.by_group
+                    .entry(instance.resource_group_id.clone())
+                    .or_default()
+                    .insert(id);
                 *acct
                     .subnet_usage
                     .entry(instance.subnet_id.clone())
@@ -95,8 +94,10 @@ impl Index {
     pub fn remove(&mut self, id: u64) -> Option<Instance> {
         let instance = *self.instances.remove(&id)?;
         if let Some(acct) = self.accounts.get_mut(&instance.account) {
-            remove_sorted(Some(&mut acct.all), id);
-            remove_sorted(acct.by_group.get_mut(&instance.resource_group_id), id);
+            acct.all.remove(id);
+            if let Some(list) = acct.by_group.get_mut(&instance.resource_group_id) {
+                list.remove(id);
+            }
             acct.purging.remove(&id);
             if let Some(n) = acct.subnet_usage.get_mut(&instance.subnet_id) {
                 *n = n.saturating_sub(1);
@@ -156,38 +157,38 @@ impl Index {
         let Some(acct) = self.accounts.get(&account) else {
             return Listing::empty();
         };
-        let group_list = |g: &str| acct.by_group.get(g).map(Vec::as_slice).unwrap_or_default();
+        static EMPTY: OrderedIds = OrderedIds::new();
+        let group_list = |g: &str| acct.by_group.get(g).unwrap_or(&EMPTY);
 
         if q.ids.is_some() || q.has_predicates() {
-            // Filtered: walk the smallest candidate list, in creation order.
-            let mut from_ids;
-            let candidates: &[u64] = match (&q.ids, &q.resource_group_id) {
-                (Some(ids), _) => {
-                    from_ids = ids.clone();
-                    from_ids.sort_unstable();
-                    from_ids.dedup();
-                    &from_ids
-                }
-                (None, Some(g)) => group_list(g),
-                (None, None) => &acct.all,
-            };
+            // Filtered: walk the candidates in creation order, counting every match.
             let range = page.range(usize::MAX);
             let mut total = 0usize;
             let mut items = Vec::new();
-            for id in candidates {
-                let Some(i) = self.get(account, *id) else {
-                    continue;
+            let mut visit = |id: u64| {
+                let Some(i) = self.get(account, id) else {
+                    return;
                 };
                 let Some(status) = status_now(i, now) else {
-                    continue;
+                    return;
                 };
                 if !q.matches(i, status) {
-                    continue;
+                    return;
                 }
                 if range.contains(&total) {
                     items.push(row(i, status));
                 }
                 total += 1;
+            };
+            match (&q.ids, &q.resource_group_id) {
+                (Some(ids), _) => {
+                    let mut ids = ids.clone();
+                    ids.sort_unstable();
+                    ids.dedup();
+                    ids.into_iter().for_each(&mut visit);
+                }
+                (None, Some(g)) => group_list(g).iter().for_each(&mut visit),
+                (None, None) => acct.all.iter().for_each(&mut visit),
             }
             return Listing {
                 total: total as u64,
@@ -195,9 +196,9 @@ impl Index {
             };
         }
 
-        // Unfiltered (or by resource group only): slice the ordered list directly, stepping
-        // over instances whose removal is already due.
-        let list: &[u64] = match &q.resource_group_id {
+        // Unfiltered (or by resource group only): go straight to the page, stepping over
+        // instances whose removal is already due.
+        let list: &OrderedIds = match &q.resource_group_id {
             Some(g) => group_list(g),
             None => &acct.all,
         };
@@ -219,17 +220,18 @@ impl Index {
         // Position in `list` of the range.start-th listed instance.
         let mut start = range.start;
         for id in &gone {
-            match list.binary_search(id) {
-                Ok(at) if at <= start => start += 1,
-                _ => break,
+            if list.rank(*id) <= start {
+                start += 1;
+            } else {
+                break;
             }
         }
-        let items = list[start.min(list.len())..]
-            .iter()
+        let items = list
+            .iter_from(start)
             .filter(|id| gone.binary_search(id).is_err())
             .take(range.len())
             .filter_map(|id| {
-                let i = &self.instances[id];
+                let i = &self.instances[&id];
                 status_now(i, now).map(|s| row(i, s))
             })
             .collect();
@@ -237,27 +239,6 @@ impl Index {
             total: total as u64,
             items,
         }
-    }
-}
-
-fn insert_sorted(list: &mut Vec<u64>, id: u64) {
-    match list.last() {
-        // New instances get the largest id so far: append.
-        Some(&last) if last < id => list.push(id),
-        None => list.push(id),
-        _ => {
-            if let Err(at) = list.binary_search(&id) {
-                list.insert(at, id);
-            }
-        }
-    }
-}
-
-fn remove_sorted(list: Option<&mut Vec<u64>>, id: u64) {
-    if let Some(list) = list
-        && let Ok(at) = list.binary_search(&id)
-    {
-        list.remove(at);
     }
 }
 

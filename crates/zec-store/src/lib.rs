@@ -11,6 +11,7 @@
 pub mod alloc;
 pub mod directory;
 mod index;
+mod ordered;
 mod query;
 pub mod sqlite;
 #[cfg(test)]
