@@ -5,9 +5,14 @@
   access key, read the port from its "zecd listening on http://127.0.0.1:PORT" log line, and stop
   it with SIGTERM at teardown; ``start_zecd`` starts more on demand (own data dir, catalog,
   environment), e.g. to restart one on the same data directory.
+* ``manual_zecd`` (one per module) is a zecd with ``--clock manual`` and the default phase
+  durations (``DEFAULT_PHASE_MS``): nothing moves until a test advances its clock.
 * ``ZecdServer`` builds SDK clients (HMAC ``Credential`` or ``TokenCredential``, API version
-  2025-09-01 or 2024-04-01), runs the admin subcommands on its data directory, and sends raw
-  requests signed with ZC2-HMAC-SHA256 (implemented here, spec §1.4) for what the SDK cannot send.
+  2025-09-01 or 2024-04-01, any ``Config`` keyword, e.g. ``rate_limit_max_retries``), runs the
+  admin subcommands on its data directory, sends raw requests signed with ZC2-HMAC-SHA256
+  (implemented here, spec §1.4) for what the SDK cannot send, calls the admin API
+  (``admin_api``/``admin_call``, and ``clock``, ``advance``, ``create_faults``, ``faults``,
+  ``delete_faults``), and reads its access log (``access_log``).
 
 The binary comes from ``$ZECD_BIN``, else ``<repo>/target/debug/zecd``.
 """
@@ -58,6 +63,9 @@ V2024 = "2024-04-01"
 VERSIONS = (V2025, V2024)
 
 ALGORITHM = "ZC2-HMAC-SHA256"
+
+# zecd's admin API (root credential only).
+ADMIN_PATH = "/_zecd/api"
 
 # What CreateZecInstances needs, as the built-in catalog offers it.
 ZONE = "asia-east-1a"
@@ -227,6 +235,8 @@ class ZecdServer:
     extra_env: dict[str, str] = field(default_factory=dict)
     # False: pass --listen, --data-dir and --transition as ZECD_* environment variables.
     use_flags: bool = True
+    # More command-line arguments for ``zecd serve``, e.g. ``["--clock", "manual"]``.
+    extra_args: list[str] = field(default_factory=list)
     binary: Path = ZECD_BIN
     port: int | None = None
     process: subprocess.Popen | None = None
@@ -252,6 +262,7 @@ class ZecdServer:
         else:
             for flag, value in settings.items():
                 env["ZECD_" + flag.upper().replace("-", "_")] = value
+        command += [str(a) for a in self.extra_args]
         env.update(self.extra_env)
         self.log_lines = []
         self.port = None
@@ -358,15 +369,20 @@ class ZecdServer:
 
     # ---- SDK clients ----
 
-    def config(self, domain: str | None = None, timeout: float = 20) -> Config:
-        return Config(scheme="http", domain=domain or self.domain, request_timeout=timeout,
-                      rate_limit_max_retries=0)
+    def config(self, domain: str | None = None, timeout: float = 20, **overrides) -> Config:
+        """The SDK Config of the test clients: no retry on REQUEST_LIMIT_EXCEEDED unless
+        ``overrides`` (Config's keyword arguments) say otherwise."""
+        settings = dict(scheme="http", domain=domain or self.domain, request_timeout=timeout,
+                        rate_limit_max_retries=0)
+        settings.update(overrides)
+        return Config(**settings)
 
     def client(self, key_id: str | None = None, password: str | None = None,
-               version: str = V2025, domain: str | None = None):
-        """An SDK ZecClient with HMAC credentials (the root key unless given)."""
+               version: str = V2025, domain: str | None = None, **config):
+        """An SDK ZecClient with HMAC credentials (the root key unless given); ``config`` goes
+        to :meth:`config`."""
         cred = Credential(key_id or self.key_id, password or self.password)
-        return self._client(cred, version, domain)
+        return self._client(cred, version, domain, **config)
 
     def client_2024(self, key_id: str | None = None, password: str | None = None):
         return self.client(key_id, password, version=V2024)
@@ -374,15 +390,58 @@ class ZecdServer:
     def token_client(self, token: str, version: str = V2025):
         return self._client(TokenCredential(token), version, None)
 
-    def _client(self, cred, version: str, domain: str | None):
+    def _client(self, cred, version: str, domain: str | None, **config):
         if version == V2025:
-            c, m = ZecClient2025(cred, self.config(domain)), models_2025
+            c, m = ZecClient2025(cred, self.config(domain, **config)), models_2025
         elif version == V2024:
-            c, m = ZecClient2024(cred, self.config(domain)), models_2024
+            c, m = ZecClient2024(cred, self.config(domain, **config)), models_2024
         else:
             raise ValueError(version)
         c.models = m
         return c
+
+    # ---- the admin API (POST /_zecd/api, root key only) ----
+
+    def admin_api(self, action: str, body: dict | None = None, **raw_kwargs) -> RawResponse:
+        """One admin API call, signed like a zec call (by the root key unless ``key_id`` and
+        ``password`` say otherwise); returns the raw answer, whatever it is."""
+        raw_kwargs.setdefault("version", None)
+        return self.raw(action, json.dumps(body if body is not None else {}),
+                        path=ADMIN_PATH, **raw_kwargs)
+
+    def admin_call(self, action: str, body: dict | None = None) -> dict:
+        """An admin API call that must succeed; returns its ``response`` object."""
+        r = self.admin_api(action, body)
+        assert r.status == 200, f"{action}({body}): {r}"
+        envelope = r.json
+        assert envelope["response"]["requestId"] == envelope["requestId"], envelope
+        return envelope["response"]
+
+    def clock(self) -> dict:
+        """DescribeClock: ``{"mode", "now", "nowMillis", ...}``."""
+        return self.admin_call("DescribeClock")
+
+    def advance(self, by: str) -> dict:
+        """AdvanceClock by a duration such as ``"2s"`` or ``"1999ms"``; returns the clock."""
+        return self.admin_call("AdvanceClock", {"by": by})
+
+    def create_faults(self, failures: list[dict] = (), errors: list[dict] = ()) -> list[str]:
+        """CreateFaults; returns the ids given to the rules."""
+        body = {"failures": list(failures), "errors": list(errors)}
+        return self.admin_call("CreateFaults", body)["ids"]
+
+    def faults(self) -> dict:
+        """DescribeFaults: the rules in force, with the counts they have left."""
+        return self.admin_call("DescribeFaults")
+
+    def delete_faults(self, ids: list[str] | None = None) -> int:
+        """DeleteFaults (all of them unless ``ids``); returns how many went."""
+        return self.admin_call("DeleteFaults", {"ids": ids} if ids is not None else {})["deleted"]
+
+    def access_log(self, action: str) -> list[str]:
+        """The access-log lines of calls of ``action`` so far."""
+        pattern = re.compile(r'zecd::access.*\baction="?' + re.escape(action) + r'(?:"|\s|$)')
+        return [line for line in list(self.log_lines) if pattern.search(line)]
 
     # ---- raw signed requests ----
 
@@ -472,6 +531,23 @@ def _start(data_dir: Path, **kwargs) -> ZecdServer:
 def zecd(tmp_path_factory):
     """One zecd shared by the tests of a module."""
     server = _start(tmp_path_factory.mktemp("zecd"))
+    yield server
+    server.stop()
+
+
+# The documented default phase durations (issue 3, `zecd serve --help`), in milliseconds.
+DEFAULT_PHASE_MS = {
+    "deploy": 3000, "boot": 2000, "stop": 2000, "reboot": 2000,
+    "rebuild": 4000, "resize": 3000, "release": 2000, "recycle": 2000,
+}
+
+
+@pytest.fixture(scope="module")
+def manual_zecd(tmp_path_factory):
+    """One zecd with a manual lifecycle clock and the default phase durations, shared by the
+    tests of a module. Its clock moves only when a test advances it."""
+    server = _start(tmp_path_factory.mktemp("zecd-manual"), transition="",
+                    extra_args=["--clock", "manual"])
     yield server
     server.stop()
 

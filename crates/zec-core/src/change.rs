@@ -29,8 +29,6 @@ pub struct Reinstall {
     pub enable_agent: bool,
     pub key_id: Option<String>,
     pub name: String,
-    /// Whether the rebuild ends in REINSTALL_FAILED (a fault rule decided it).
-    pub fails: bool,
 }
 
 impl Change {
@@ -57,10 +55,5 @@ impl Change {
             }
             Change::IpForward(on) => i.enable_ip_forward = *on,
         }
-    }
-
-    /// Whether the phase this change comes with is to fail.
-    pub fn fails(&self) -> bool {
-        matches!(self, Change::Reinstall(r) if r.fails)
     }
 }

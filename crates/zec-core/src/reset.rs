@@ -8,7 +8,7 @@ use crate::instance::Instance;
 use zec_types::model::ResetInstanceRequest;
 use zec_types::{ApiError, ErrorCode};
 
-/// The reinstall a request asks for; `fails` is left false for the caller's fault rules.
+/// The reinstall a request asks for.
 pub fn plan(
     req: &ResetInstanceRequest,
     catalog: &Catalog,
@@ -90,7 +90,6 @@ pub fn plan(
         enable_agent,
         key_id: req.key_id.clone().filter(|k| !k.is_empty()),
         name,
-        fails: false,
     })
 }
 

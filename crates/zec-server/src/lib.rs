@@ -11,7 +11,7 @@ pub mod request;
 
 use axum::Router;
 use axum::routing::any;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, MutexGuard};
 use zec_core::ManualClock;
 use zec_core::faults::Faults;
 use zec_store::{Store, StoreError};
@@ -22,23 +22,25 @@ use zec_types::ApiError;
 pub struct App {
     pub store: Store,
     pub limits: Arc<Limits>,
-    pub faults: Arc<Mutex<Faults>>,
     /// The lifecycle clock, when it is manual: the admin API moves it.
     pub manual_clock: Option<Arc<ManualClock>>,
 }
 
 impl App {
-    pub fn new(store: Store, limits: Limits) -> Self {
+    pub fn new(store: Store, limits: Limits, manual_clock: Option<Arc<ManualClock>>) -> Self {
         Self {
             store,
             limits: Arc::new(limits),
-            faults: Arc::new(Mutex::new(Faults::default())),
-            manual_clock: None,
+            manual_clock,
         }
     }
 
+    /// The fault rules (shared with the store, which consults them when phases begin).
     pub fn faults(&self) -> MutexGuard<'_, Faults> {
-        self.faults.lock().unwrap_or_else(|e| e.into_inner())
+        self.store
+            .faults()
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
     }
 }
 

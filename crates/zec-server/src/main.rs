@@ -88,10 +88,16 @@ async fn serve(args: ServeArgs) -> Result<()> {
             clock,
             timings: args.transition,
             catalog: Arc::new(catalog),
+            faults: Arc::new(std::sync::Mutex::new(faults)),
         },
     )
     .with_context(|| format!("cannot open {}", args.data.data_dir.display()))?;
     ensure_credentials(&store, &args)?;
+    if manual_clock.is_some() {
+        // Written down at once, so that a restart resumes from here even if the clock was
+        // never advanced.
+        store.settle_and_record_clock().await?;
+    }
 
     // Signal handlers go in before anyone can know where we listen, so that a signal is
     // always a graceful stop.
@@ -106,14 +112,13 @@ async fn serve(args: ServeArgs) -> Result<()> {
         clock = ?args.clock,
         "zecd listening on http://{addr}"
     );
-    let mut app = App::new(
+    let app = App::new(
         store.clone(),
         Limits {
             max_body_bytes: args.max_body_bytes,
         },
+        manual_clock,
     );
-    app.faults = Arc::new(std::sync::Mutex::new(faults));
-    app.manual_clock = manual_clock;
     axum::serve(listener, router(app))
         .with_graceful_shutdown(stop)
         .await?;

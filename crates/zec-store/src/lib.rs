@@ -32,10 +32,9 @@ use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::Duration;
 use tokio::sync::oneshot;
 use zec_core::create::CreatePlan;
+use zec_core::faults::Faults;
 use zec_core::ids::IdGenerator;
-use zec_core::{
-    AccountId, Catalog, Change, Clock, Instance, Millis, Operation, Page, Target, Timings,
-};
+use zec_core::{AccountId, Catalog, Change, Clock, Instance, Millis, Operation, Page, Timings};
 use zec_types::ApiError;
 
 #[derive(Debug, thiserror::Error)]
@@ -83,6 +82,8 @@ pub struct StoreOptions {
     pub clock: Arc<dyn Clock>,
     pub timings: Timings,
     pub catalog: Arc<Catalog>,
+    /// Fault rules, consulted whenever a phase that can fail begins (and only then).
+    pub faults: Arc<Mutex<Faults>>,
 }
 
 pub(crate) struct Core {
@@ -91,6 +92,7 @@ pub(crate) struct Core {
     clock: Arc<dyn Clock>,
     timings: Timings,
     catalog: Arc<Catalog>,
+    faults: Arc<Mutex<Faults>>,
     /// For directory reloads and admin work at start; never for instances.
     admin: Mutex<Connection>,
     data_version: Mutex<i64>,
@@ -128,6 +130,7 @@ impl Store {
             clock: options.clock,
             timings: options.timings,
             catalog: options.catalog,
+            faults: options.faults,
             admin: Mutex::new(admin),
             data_version: Mutex::new(data_version),
         });
@@ -164,6 +167,11 @@ impl Store {
 
     pub fn catalog(&self) -> &Arc<Catalog> {
         &self.core.catalog
+    }
+
+    /// The fault rules the store consults.
+    pub fn faults(&self) -> &Arc<Mutex<Faults>> {
+        &self.core.faults
     }
 
     /// Accounts, keys, tokens and resource groups as of the last reload.
@@ -224,18 +232,16 @@ impl Store {
         index.subnet_usage(account, subnet_id)
     }
 
-    /// Creates the planned instances, DEPLOYING; the n-th ends its deployment in
-    /// `outcomes[n]` (RUNNING unless a fault says otherwise).
+    /// Creates the planned instances, DEPLOYING; each ends its deployment RUNNING, or
+    /// CREATE_FAILED if a fault rule says so.
     pub async fn create_instances(
         &self,
         account: AccountId,
         plan: CreatePlan,
-        outcomes: Vec<Target>,
     ) -> Result<Created, StoreError> {
         self.call(|reply| Command::Create {
             account,
             plan: Box::new(plan),
-            outcomes,
             reply,
         })
         .await

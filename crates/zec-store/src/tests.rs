@@ -2,7 +2,6 @@
 
 use super::*;
 use zec_core::ManualClock;
-use zec_core::Phase;
 use zec_core::create::plan;
 use zec_types::InstanceStatus as S;
 use zec_types::model::CreateZecInstancesRequest;
@@ -29,6 +28,7 @@ impl Fixture {
                 clock: self.clock.clone(),
                 timings: Timings::default(),
                 catalog: Arc::new(Catalog::builtin()),
+                faults: Default::default(),
             },
         )
         .unwrap()
@@ -50,12 +50,7 @@ fn request(count: i64) -> CreateZecInstancesRequest {
 
 async fn create(store: &Store, account: AccountId, count: i64) -> Vec<Instance> {
     let p = plan(&request(count), store.catalog(), account, "rg").unwrap();
-    let outcomes = vec![Phase::Deploy.success(); count as usize];
-    store
-        .create_instances(account, p, outcomes)
-        .await
-        .unwrap()
-        .instances
+    store.create_instances(account, p).await.unwrap().instances
 }
 
 async fn statuses(store: &Store, account: AccountId) -> Vec<S> {
@@ -137,6 +132,7 @@ async fn a_data_directory_serves_one_process_at_a_time() {
             clock: f.clock.clone(),
             timings: Timings::default(),
             catalog: Arc::new(Catalog::builtin()),
+            faults: Default::default(),
         },
     )
     .err()
@@ -152,7 +148,7 @@ async fn a_full_subnet_fails_the_whole_request_and_leaks_nothing() {
     catalog.subnets[0].cidr = "10.16.0.0/29".parse().unwrap(); // 5 assignable addresses
     let small = |count| {
         let p = plan(&request(count), &catalog, 1, "rg").unwrap();
-        store.create_instances(1, p, vec![Phase::Deploy.success(); count as usize])
+        store.create_instances(1, p)
     };
     small(3).await.unwrap();
     let err = small(3).await.unwrap_err();
@@ -272,10 +268,7 @@ async fn release_twice_purges_and_frees_the_address() {
     let mut req = request(1);
     req.lan_ip = Some(first.private_ipv4.to_string());
     let p = plan(&req, store.catalog(), 1, "rg").unwrap();
-    let again = store
-        .create_instances(1, p, vec![Phase::Deploy.success()])
-        .await
-        .unwrap();
+    let again = store.create_instances(1, p).await.unwrap();
     assert_eq!(
         again.instances[0].private_ipv4, first.private_ipv4,
         "the freed address can be had again"
@@ -294,15 +287,27 @@ async fn a_reinstall_can_be_made_to_fail_and_phases_under_way_survive_a_restart(
     f.clock.advance(Duration::from_secs(3));
     operate(&store, &ids, Operation::Stop, Change::None).await;
     f.clock.advance(Duration::from_secs(2));
-    let mut reinstall = zec_core::change::Reinstall {
+    let reinstall = zec_core::change::Reinstall {
         image_id: "debian12_20251225".into(),
         image_name: "Debian 12".into(),
         time_zone: "UTC".into(),
         enable_agent: true,
         key_id: None,
         name: "rebuilt".into(),
-        fails: true,
     };
+    // The next rebuild fails; a refused reinstall (of a running instance) spends nothing.
+    let rule = "[[failures]]\nphase = \"rebuild\"\ncount = 1";
+    *store.faults().lock().unwrap() = Faults::from_toml(rule, |_| true).unwrap();
+    let running = create(&store, 1, 1).await[0].id;
+    f.clock.advance(Duration::from_secs(3));
+    let refused = operate(
+        &store,
+        &[running],
+        Operation::Reinstall,
+        Change::Reinstall(Box::new(reinstall.clone())),
+    )
+    .await;
+    assert!(refused.outcomes[0].1.is_err());
     operate(
         &store,
         &ids[..1],
@@ -310,7 +315,6 @@ async fn a_reinstall_can_be_made_to_fail_and_phases_under_way_survive_a_restart(
         Change::Reinstall(Box::new(reinstall.clone())),
     )
     .await;
-    reinstall.fails = false;
     operate(
         &store,
         &ids[1..],

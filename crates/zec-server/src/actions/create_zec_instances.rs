@@ -5,8 +5,7 @@
 use crate::request::VerifiedRequest;
 use crate::{App, store_error};
 use axum::response::Response;
-use zec_core::faults::Target;
-use zec_core::{Phase, create};
+use zec_core::create;
 use zec_types::model::{CreateZecInstancesRequest, CreateZecInstancesResponse, DiskWithInstance};
 use zec_types::{ApiError, ErrorCode};
 
@@ -27,23 +26,9 @@ pub async fn handle(app: &App, req: &VerifiedRequest) -> Result<Response, ApiErr
         })?,
     };
     let plan = create::plan(&r, app.store.catalog(), account, &group.id)?;
-    let outcomes = {
-        let mut faults = app.faults();
-        let target = Target {
-            zone: &plan.template.zone_id,
-            image: &plan.template.image_id,
-            instance_type: &plan.template.instance_type,
-        };
-        (0..plan.names.len())
-            .map(|_| match faults.phase_fails(Phase::Deploy, target) {
-                true => Phase::Deploy.failure().unwrap_or(Phase::Deploy.success()),
-                false => Phase::Deploy.success(),
-            })
-            .collect()
-    };
     let created = app
         .store
-        .create_instances(account, plan, outcomes)
+        .create_instances(account, plan)
         .await
         .map_err(store_error)?;
     req.reply(&CreateZecInstancesResponse {

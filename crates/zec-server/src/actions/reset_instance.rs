@@ -1,26 +1,18 @@
 //! ResetInstance: reinstalls a STOPPED (or REINSTALL_FAILED) instance: REBUILDING → RUNNING,
-//! or REINSTALL_FAILED when a fault rule says so.
+//! or REINSTALL_FAILED when a fault rule says so (the store asks the rules when the phase
+//! begins, so a refused reset spends none of them).
 
 use crate::App;
 use crate::request::VerifiedRequest;
 use axum::response::Response;
-use zec_core::faults::Target;
-use zec_core::{Change, Operation, Phase, reset};
+use zec_core::{Change, Operation, reset};
 use zec_types::ApiError;
 use zec_types::model::{Empty, ResetInstanceRequest};
 
 pub async fn handle(app: &App, req: &VerifiedRequest) -> Result<Response, ApiError> {
     let r: ResetInstanceRequest = req.json()?;
     let instance = super::one_instance(app, req, &r.instance_id)?;
-    let mut reinstall = reset::plan(&r, app.store.catalog(), &instance)?;
-    reinstall.fails = app.faults().phase_fails(
-        Phase::Rebuild,
-        Target {
-            zone: &instance.zone_id,
-            image: &reinstall.image_id,
-            instance_type: &instance.instance_type,
-        },
-    );
+    let reinstall = reset::plan(&r, app.store.catalog(), &instance)?;
     let change = Change::Reinstall(Box::new(reinstall));
     super::operate(app, req, vec![instance.id], Operation::Reinstall, change).await?;
     req.reply(&Empty {})

@@ -32,7 +32,6 @@ pub(crate) enum Command {
     Create {
         account: AccountId,
         plan: Box<CreatePlan>,
-        outcomes: Vec<Target>,
         reply: Reply<Created>,
     },
     /// An operation on some of an account's instances, each checked against the lifecycle
@@ -155,10 +154,9 @@ impl Writer {
                 Command::Create {
                     account,
                     plan,
-                    outcomes,
                     reply,
                 } => {
-                    let result = self.create(account, &plan, &outcomes, now, &mut overlay);
+                    let result = self.create(account, &plan, now, &mut overlay);
                     answers.push(Answer::Created(reply, result));
                 }
                 Command::Operate {
@@ -343,10 +341,7 @@ impl Writer {
                     if let Effect::Begin(phase) = effect {
                         let due =
                             now.saturating_add(self.core.timings.get(phase).as_millis() as i64);
-                        let outcome = match phase.failure() {
-                            Some(failed) if change.fails() => failed,
-                            _ => phase.success(),
-                        };
+                        let outcome = self.outcome(phase, &instance);
                         instance.begin(phase, now, due, outcome);
                         self.due.push(Reverse((due, instance.id)));
                     }
@@ -361,6 +356,25 @@ impl Writer {
         })
     }
 
+    /// How a phase beginning now on this instance will end: its failure if a fault rule says
+    /// so (rules are consulted, and their counts spent, only here), else its success.
+    fn outcome(&self, phase: Phase, i: &Instance) -> Target {
+        let Some(failure) = phase.failure() else {
+            return phase.success();
+        };
+        let target = zec_core::faults::Target {
+            zone: &i.zone_id,
+            image: &i.image_id,
+            instance_type: &i.instance_type,
+        };
+        let mut faults = self.core.faults.lock().unwrap_or_else(|e| e.into_inner());
+        if faults.phase_fails(phase, target) {
+            failure
+        } else {
+            phase.success()
+        }
+    }
+
     fn public_pool(&self, i: &Instance) -> Option<zec_core::cidr::Ipv4Cidr> {
         self.core
             .catalog
@@ -372,7 +386,6 @@ impl Writer {
         &mut self,
         account: AccountId,
         plan: &CreatePlan,
-        outcomes: &[Target],
         now: Millis,
         overlay: &mut Overlay,
     ) -> Result<Created, StoreError> {
@@ -433,7 +446,7 @@ impl Writer {
                 private_ipv4: private,
                 public_ipv4: public,
             };
-            let outcome = outcomes.get(n).copied().unwrap_or(Phase::Deploy.success());
+            let outcome = self.outcome(Phase::Deploy, &plan.template);
             let instance = plan.instantiate(n, a, now, due, outcome);
             self.due.push(Reverse((due, instance.id)));
             overlay.rows.insert(instance.id, Some(instance.clone()));
