@@ -19,6 +19,13 @@ pub enum Change {
     Reinstall(Box<Reinstall>),
     /// StartIpForward / StopIpForward.
     IpForward(bool),
+    /// AddResourceResourceGroup, ModifyInstancesResourceGroup.
+    ResourceGroup(Atom),
+    /// zrm ModifyResourceTags: set these tags (by key), then remove these keys.
+    Tags {
+        replace: Vec<(String, String)>,
+        delete: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +61,16 @@ impl Change {
                 i.name.clone_from(&r.name);
             }
             Change::IpForward(on) => i.enable_ip_forward = *on,
+            Change::ResourceGroup(g) => i.resource_group_id = g.clone(),
+            Change::Tags { replace, delete } => {
+                for (k, v) in replace {
+                    match i.tags.iter_mut().find(|(tk, _)| tk == k) {
+                        Some(tag) => tag.1.clone_from(v),
+                        None => i.tags.push((k.clone(), v.clone())),
+                    }
+                }
+                i.tags.retain(|(k, _)| !delete.contains(k));
+            }
         }
     }
 }

@@ -613,7 +613,8 @@ fn tags(req: &CreateZecInstancesRequest) -> Result<Vec<(String, String)>, ApiErr
     let mut seen = HashSet::new();
     for t in tags {
         length("tags.tags.key", &t.key, 1, 64)?;
-        length("tags.tags.value", &t.value, 1, 64)?;
+        // Values may be empty: the Terraform provider sends "" for a tag without one.
+        length("tags.tags.value", &t.value, 0, 64)?;
         if !seen.insert(t.key.as_str()) {
             return Err(ApiError::new(
                 ErrorCode::InvalidParameterValue,

@@ -4,7 +4,7 @@
 use axum::http::HeaderMap;
 use zec_core::AccountId;
 use zec_sign::{Authorization, SignedParts};
-use zec_store::Store;
+use zec_store::{Scope, Store};
 use zec_types::{ApiError, ErrorCode};
 
 /// How far a signature's timestamp may be from the server's clock (spec §1.4).
@@ -17,6 +17,8 @@ pub struct Caller {
     pub credential: Credential,
     /// May call the admin API.
     pub root: bool,
+    /// What the credential may do.
+    pub scope: Scope,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,6 +79,7 @@ pub fn authenticate(
                 account: t.account,
                 credential: Credential::Token(t.id.clone()),
                 root: false,
+                scope: t.scope.clone(),
             })
         }
         Authorization::Hmac {
@@ -122,6 +125,7 @@ pub fn authenticate(
                 account: key.account,
                 credential: Credential::AccessKey(key.id.clone()),
                 root: key.root,
+                scope: key.scope.clone(),
             })
         }
     }

@@ -135,6 +135,12 @@ pub enum CredentialCommand {
         /// A label (tokens only).
         #[arg(long, default_value = "")]
         name: String,
+        /// Allow Describe* actions only.
+        #[arg(long)]
+        read_only: bool,
+        /// Allow only instances in this resource group of the account (repeat for more).
+        #[arg(long = "resource-group", value_name = "ID")]
+        resource_groups: Vec<String>,
         #[command(flatten)]
         data: DataDir,
     },

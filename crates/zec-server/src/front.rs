@@ -150,6 +150,12 @@ async fn handle(
             ),
         )
     })?;
+    if caller.scope.read_only && !action.is_read_only() {
+        return Err(ApiError::new(
+            ErrorCode::AuthFailureUnauthorizedOperation,
+            format!("This credential may only read (Describe* actions); {action} is refused."),
+        ));
+    }
     if service == Service::Admin && !caller.root {
         return Err(ApiError::new(
             ErrorCode::AuthFailureUnauthorizedOperation,

@@ -13,7 +13,7 @@ use zec_server::config::{
 };
 use zec_server::{App, Limits, router};
 use zec_store::sqlite::{Connection, admin, open_connection};
-use zec_store::{Store, StoreOptions};
+use zec_store::{Scope, Store, StoreOptions};
 
 // The request path allocates many small, short-lived objects; mimalloc serves them faster
 // than glibc's malloc (measured with the describe-status benchmark, see the README).
@@ -137,7 +137,12 @@ fn ensure_credentials(store: &Store, args: &ServeArgs) -> Result<()> {
             return Ok(None);
         }
         if admin::count_keys(conn)? == 0 {
-            return Ok(Some(admin::create_key(conn, account.id, true)?));
+            return Ok(Some(admin::create_key(
+                conn,
+                account.id,
+                true,
+                Scope::default(),
+            )?));
         }
         Ok(None)
     })?;
@@ -202,6 +207,8 @@ fn keys(command: CredentialCommand) -> Result<()> {
         CredentialCommand::Create {
             account,
             name,
+            read_only,
+            resource_groups,
             data,
         } => {
             if !name.is_empty() {
@@ -209,7 +216,11 @@ fn keys(command: CredentialCommand) -> Result<()> {
             }
             let conn = open(&data.data_dir)?;
             let a = admin::find_account(&conn, &account)?;
-            let k = admin::create_key(&conn, a.id, false)?;
+            let scope = Scope {
+                read_only,
+                groups: resource_groups,
+            };
+            let k = admin::create_key(&conn, a.id, false, scope)?;
             println!(
                 "ZENLAYERCLOUD_ACCESS_KEY_ID={}\nZENLAYERCLOUD_ACCESS_KEY_PASSWORD={}",
                 k.id, k.secret
@@ -218,13 +229,14 @@ fn keys(command: CredentialCommand) -> Result<()> {
         CredentialCommand::List { account, data } => {
             let conn = open(&data.data_dir)?;
             let a = admin::find_account(&conn, &account)?;
-            println!("{:<26} {:<5} CREATED", "ID", "ROOT");
+            println!("{:<26} {:<5} {:<20} MAY", "ID", "ROOT", "CREATED");
             for k in admin::list_keys(&conn, a.id)? {
                 println!(
-                    "{:<26} {:<5} {}",
+                    "{:<26} {:<5} {:<20} {}",
                     k.id,
                     if k.root { "yes" } else { "no" },
-                    zec_core::clock::format_api_time(k.created_at)
+                    zec_core::clock::format_api_time(k.created_at),
+                    k.scope.describe()
                 );
             }
         }
@@ -243,23 +255,30 @@ fn tokens(command: CredentialCommand) -> Result<()> {
         CredentialCommand::Create {
             account,
             name,
+            read_only,
+            resource_groups,
             data,
         } => {
             let conn = open(&data.data_dir)?;
             let a = admin::find_account(&conn, &account)?;
-            let (t, secret) = admin::create_token(&conn, a.id, &name)?;
+            let scope = Scope {
+                read_only,
+                groups: resource_groups,
+            };
+            let (t, secret) = admin::create_token(&conn, a.id, &name, scope)?;
             println!("token id {}\n{secret}", t.id);
         }
         CredentialCommand::List { account, data } => {
             let conn = open(&data.data_dir)?;
             let a = admin::find_account(&conn, &account)?;
-            println!("{:<16} {:<24} CREATED", "ID", "NAME");
+            println!("{:<16} {:<24} {:<20} MAY", "ID", "NAME", "CREATED");
             for t in admin::list_tokens(&conn, a.id)? {
                 println!(
-                    "{:<16} {:<24} {}",
+                    "{:<16} {:<24} {:<20} {}",
                     t.id,
                     t.name,
-                    zec_core::clock::format_api_time(t.created_at)
+                    zec_core::clock::format_api_time(t.created_at),
+                    t.scope.describe()
                 );
             }
         }

@@ -14,6 +14,54 @@ pub struct Account {
     pub created_at: Millis,
 }
 
+/// What a credential may do: everything (the default), only read, and/or only within some
+/// resource groups of its account.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scope {
+    /// Describe* actions only.
+    pub read_only: bool,
+    /// Resource group ids; empty means every group.
+    pub groups: Vec<String>,
+}
+
+impl Scope {
+    pub fn allows_group(&self, group: &str) -> bool {
+        self.groups.is_empty() || self.groups.iter().any(|g| g == group)
+    }
+
+    /// Stored form of the groups: ids separated by commas.
+    pub fn groups_column(&self) -> String {
+        self.groups.join(",")
+    }
+
+    pub fn from_columns(read_only: bool, groups: &str) -> Self {
+        Self {
+            read_only,
+            groups: groups
+                .split(',')
+                .filter(|g| !g.is_empty())
+                .map(String::from)
+                .collect(),
+        }
+    }
+
+    /// For listings: `read-only`, `groups a,b`, `all`.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if self.read_only {
+            parts.push("read-only".to_owned());
+        }
+        if !self.groups.is_empty() {
+            parts.push(format!("groups {}", self.groups.join(",")));
+        }
+        if parts.is_empty() {
+            "all".into()
+        } else {
+            parts.join("; ")
+        }
+    }
+}
+
 /// An access key: id and password for ZC2-HMAC-SHA256. The password is kept because HMAC
 /// verification needs it; it never leaves the store except to the verifier.
 #[derive(Clone, PartialEq, Eq)]
@@ -23,6 +71,7 @@ pub struct AccessKey {
     pub account: AccountId,
     /// The root credential may call the admin API under `/_zecd/`.
     pub root: bool,
+    pub scope: Scope,
     pub created_at: Millis,
 }
 
@@ -33,6 +82,7 @@ impl std::fmt::Debug for AccessKey {
             .field("secret", &"<redacted>")
             .field("account", &self.account)
             .field("root", &self.root)
+            .field("scope", &self.scope)
             .finish()
     }
 }
@@ -43,6 +93,7 @@ pub struct Token {
     pub id: String,
     pub account: AccountId,
     pub name: String,
+    pub scope: Scope,
     pub created_at: Millis,
 }
 
@@ -90,6 +141,13 @@ impl Directory {
         self.groups
             .values()
             .find(|g| g.account == account && g.is_default)
+    }
+
+    /// A group of this account's, by name.
+    pub fn group_named(&self, account: AccountId, name: &str) -> Option<&ResourceGroup> {
+        self.groups
+            .values()
+            .find(|g| g.account == account && g.name == name)
     }
 
     pub fn groups_of(&self, account: AccountId) -> Vec<&ResourceGroup> {

@@ -1,14 +1,18 @@
-//! The in-memory index every read is served from: each account's instances in creation order,
-//! per resource group, with exact paging and counts. Only the writer changes it, and only with
-//! what has been committed to the durable store.
+//! The in-memory index every read is served from. For each account: every instance in creation
+//! order, and one ordered list per value of each filter DescribeInstances has (resource group,
+//! zone, image, type, type family, status, tag key, tag, name trigram), plus addresses. A query
+//! walks the shortest list its filters name, or, when one filter is all there is, goes straight
+//! to the page: paging and counts cost the page, not the account. Only the writer changes the
+//! index, and only with what has been committed to the durable store.
 
 use crate::ordered::OrderedIds;
 use crate::query::{InstanceQuery, Listing, StatusRow, status_now};
 use std::collections::{BTreeSet, HashMap};
 use zec_core::{AccountId, Atom, Instance, Millis, Page, Target};
+use zec_types::InstanceStatus;
 
-/// Hash maps keyed by instance ids: foldhash, seeded per process, is several times faster than
-/// SipHash on u64 keys and still resists crafted collisions.
+/// Hash maps keyed by ids: foldhash, seeded per process, is several times faster than SipHash
+/// on small keys and still resists crafted collisions.
 type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 #[derive(Debug, Default)]
@@ -18,16 +22,93 @@ pub struct Index {
     accounts: Map<AccountId, AccountIndex>,
 }
 
+/// A value of a filter, within one account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Key {
+    Group(Atom),
+    Zone(Atom),
+    Image(Atom),
+    Type(Atom),
+    /// The family of the type: `z2a` of `z2a.cpu.4`.
+    Series(Atom),
+    /// The status as stored; see [`AccountIndex::pending`] for phases come due since.
+    Status(InstanceStatus),
+    TagName(Box<str>),
+    Tag(Box<str>, Box<str>),
+    /// Three consecutive bytes of the lower-cased name (names are ASCII).
+    Trigram([u8; 3]),
+}
+
 #[derive(Debug, Default)]
 struct AccountIndex {
     /// Ids in ascending order, which is creation order.
     all: OrderedIds,
-    by_group: Map<Atom, OrderedIds>,
+    lists: Map<Key, OrderedIds>,
+    /// Private and public IPv4 addresses.
+    addresses: Map<u32, u64>,
     /// Instances whose phase ends in their removal: once due, they are no longer listed, even
     /// before the writer has deleted them.
     purging: BTreeSet<u64>,
+    /// Phases under way, by deadline: while one is overdue (the writer has not written it down
+    /// yet), the status lists are not to be trusted and a status filter checks each instance.
+    pending: BTreeSet<(Millis, u64)>,
     /// Private addresses in use per subnet.
     subnet_usage: Map<Atom, u64>,
+}
+
+fn keys(i: &Instance) -> Vec<Key> {
+    let mut keys = vec![
+        Key::Group(i.resource_group_id.clone()),
+        Key::Zone(i.zone_id.clone()),
+        Key::Image(i.image_id.clone()),
+        Key::Type(i.instance_type.clone()),
+        Key::Series(Atom::new(series(&i.instance_type))),
+        Key::Status(i.status),
+    ];
+    for (k, v) in &i.tags {
+        keys.push(Key::TagName(k.as_str().into()));
+        keys.push(Key::Tag(k.as_str().into(), v.as_str().into()));
+    }
+    let mut grams: Vec<[u8; 3]> = trigrams(&i.name).collect();
+    grams.sort_unstable();
+    grams.dedup();
+    keys.extend(grams.into_iter().map(Key::Trigram));
+    keys
+}
+
+/// The family of an instance type.
+pub fn series(instance_type: &str) -> &str {
+    instance_type.split('.').next().unwrap_or(instance_type)
+}
+
+fn trigrams(s: &str) -> impl Iterator<Item = [u8; 3]> + '_ {
+    s.as_bytes()
+        .windows(3)
+        .map(|w| [w[0], w[1], w[2]].map(|b| b.to_ascii_lowercase()))
+}
+
+fn addresses(i: &Instance) -> impl Iterator<Item = u32> {
+    std::iter::once(u32::from(i.private_ipv4)).chain(i.public_ipv4.map(u32::from))
+}
+
+impl AccountIndex {
+    fn list(&self, key: &Key) -> &OrderedIds {
+        static EMPTY: OrderedIds = OrderedIds::new();
+        self.lists.get(key).unwrap_or(&EMPTY)
+    }
+
+    fn unlist(&mut self, key: &Key, id: u64) {
+        if let Some(list) = self.lists.get_mut(key) {
+            list.remove(id);
+            if list.len() == 0 {
+                self.lists.remove(key);
+            }
+        }
+    }
+
+    fn overdue(&self, now: Millis) -> bool {
+        self.pending.first().is_some_and(|(due, _)| *due <= now)
+    }
 }
 
 impl Index {
@@ -49,38 +130,51 @@ impl Index {
         self.instances.get(&id).map(|i| &**i)
     }
 
+    /// How many instances (in any status) a resource group of the account holds.
+    pub fn group_size(&self, account: AccountId, group: &str) -> usize {
+        self.accounts
+            .get(&account)
+            .map_or(0, |a| a.list(&Key::Group(Atom::new(group))).len())
+    }
+
     /// Inserts or replaces an instance.
     pub fn upsert(&mut self, instance: Instance) {
         let id = instance.id;
         let acct = self.accounts.entry(instance.account).or_default();
-        let purging = matches!(instance.pending, Some(p) if p.outcome == Target::Purged);
-        if purging {
-            acct.purging.insert(id);
-        } else {
-            acct.purging.remove(&id);
-        }
-        match self.instances.get(&id) {
+        let (old_keys, old_pending) = match self.instances.get(&id) {
             Some(old) => {
-                if old.resource_group_id != instance.resource_group_id {
-                    if let Some(list) = acct.by_group.get_mut(&old.resource_group_id) {
-                        list.remove(id);
-                    }
-                    acct.by_group
-                        .entry(instance.resource_group_id.clone())
-                        .or_default()
-                        .insert(id);
+                for a in addresses(old) {
+                    acct.addresses.remove(&a);
                 }
+                (keys(old), old.pending)
             }
             None => {
                 acct.all.insert(id);
-                acct.by_group
-                    .entry(instance.resource_group_id.clone())
-                    .or_default()
-                    .insert(id);
                 *acct
                     .subnet_usage
                     .entry(instance.subnet_id.clone())
                     .or_default() += 1;
+                (Vec::new(), None)
+            }
+        };
+        let new_keys = keys(&instance);
+        for k in old_keys.iter().filter(|k| !new_keys.contains(k)) {
+            acct.unlist(k, id);
+        }
+        for k in new_keys.into_iter().filter(|k| !old_keys.contains(k)) {
+            acct.lists.entry(k).or_default().insert(id);
+        }
+        for a in addresses(&instance) {
+            acct.addresses.insert(a, id);
+        }
+        if let Some(p) = old_pending {
+            acct.pending.remove(&(p.due, id));
+        }
+        acct.purging.remove(&id);
+        if let Some(p) = instance.pending {
+            acct.pending.insert((p.due, id));
+            if p.outcome == Target::Purged {
+                acct.purging.insert(id);
             }
         }
         match self.instances.get_mut(&id) {
@@ -95,8 +189,14 @@ impl Index {
         let instance = *self.instances.remove(&id)?;
         if let Some(acct) = self.accounts.get_mut(&instance.account) {
             acct.all.remove(id);
-            if let Some(list) = acct.by_group.get_mut(&instance.resource_group_id) {
-                list.remove(id);
+            for k in keys(&instance) {
+                acct.unlist(&k, id);
+            }
+            for a in addresses(&instance) {
+                acct.addresses.remove(&a);
+            }
+            if let Some(p) = instance.pending {
+                acct.pending.remove(&(p.due, id));
             }
             acct.purging.remove(&id);
             if let Some(n) = acct.subnet_usage.get_mut(&instance.subnet_id) {
@@ -152,69 +252,69 @@ impl Index {
         q: &InstanceQuery,
         page: Page,
         now: Millis,
-        row: impl Fn(&Instance, zec_types::InstanceStatus) -> T,
+        row: impl Fn(&Instance, InstanceStatus) -> T,
     ) -> Listing<T> {
         let Some(acct) = self.accounts.get(&account) else {
             return Listing::empty();
         };
-        static EMPTY: OrderedIds = OrderedIds::new();
-        let group_list = |g: &str| acct.by_group.get(g).unwrap_or(&EMPTY);
-
-        if q.ids.is_some() || q.has_predicates() {
-            // Filtered: walk the candidates in creation order, counting every match.
-            let range = page.range(usize::MAX);
-            let mut total = 0usize;
-            let mut items = Vec::new();
-            let mut visit = |id: u64| {
-                let Some(i) = self.get(account, id) else {
-                    return;
+        let plan = Plan::new(acct, q, now);
+        match plan.driver {
+            Driver::List(list) if plan.exact => self.page_of(acct, list, q, page, now, row),
+            driver => {
+                // Walk the candidates in creation order, checking every filter and counting
+                // every match.
+                let range = page.range(usize::MAX);
+                let mut total = 0usize;
+                let mut items = Vec::new();
+                let mut visit = |id: u64| {
+                    let Some(i) = self.get(account, id) else {
+                        return;
+                    };
+                    let Some(status) = status_now(i, now) else {
+                        return;
+                    };
+                    if !q.matches(i, status) {
+                        return;
+                    }
+                    if range.contains(&total) {
+                        items.push(row(i, status));
+                    }
+                    total += 1;
                 };
-                let Some(status) = status_now(i, now) else {
-                    return;
-                };
-                if !q.matches(i, status) {
-                    return;
+                match driver {
+                    Driver::Ids(ids) => ids.into_iter().for_each(&mut visit),
+                    Driver::List(list) => list.iter().for_each(&mut visit),
                 }
-                if range.contains(&total) {
-                    items.push(row(i, status));
+                Listing {
+                    total: total as u64,
+                    items,
                 }
-                total += 1;
-            };
-            match (&q.ids, &q.resource_group_id) {
-                (Some(ids), _) => {
-                    let mut ids = ids.clone();
-                    ids.sort_unstable();
-                    ids.dedup();
-                    ids.into_iter().for_each(&mut visit);
-                }
-                (None, Some(g)) => group_list(g).iter().for_each(&mut visit),
-                (None, None) => acct.all.iter().for_each(&mut visit),
             }
-            return Listing {
-                total: total as u64,
-                items,
-            };
         }
+    }
 
-        // Unfiltered (or by resource group only): go straight to the page, stepping over
-        // instances whose removal is already due.
-        let list: &OrderedIds = match &q.resource_group_id {
-            Some(g) => group_list(g),
-            None => &acct.all,
-        };
-        let gone: Vec<u64> = acct
+    /// A page of a list that is exactly the answer, but for instances whose removal is due:
+    /// straight to the page, stepping over those.
+    fn page_of<T>(
+        &self,
+        acct: &AccountIndex,
+        list: &OrderedIds,
+        q: &InstanceQuery,
+        page: Page,
+        now: Millis,
+        row: impl Fn(&Instance, InstanceStatus) -> T,
+    ) -> Listing<T> {
+        let mut gone: Vec<u64> = acct
             .purging
             .iter()
             .copied()
             .filter(|id| {
-                self.instances.get(id).is_some_and(|i| {
-                    status_now(i, now).is_none()
-                        && q.resource_group_id
-                            .as_deref()
-                            .is_none_or(|g| i.resource_group_id == g)
-                })
+                self.instances
+                    .get(id)
+                    .is_some_and(|i| status_now(i, now).is_none() && q.matches(i, i.status))
             })
             .collect();
+        gone.sort_unstable();
         let total = list.len() - gone.len();
         let range = page.range(total);
         // Position in `list` of the range.start-th listed instance.
@@ -238,6 +338,99 @@ impl Index {
         Listing {
             total: total as u64,
             items,
+        }
+    }
+}
+
+/// Where a query's candidates come from.
+enum Driver<'a> {
+    /// Listed ids (sorted, deduplicated), or the owners of an address.
+    Ids(Vec<u64>),
+    List(&'a OrderedIds),
+}
+
+struct Plan<'a> {
+    driver: Driver<'a>,
+    /// Whether the driver list is exactly the answer (one filter, served by its list).
+    exact: bool,
+}
+
+impl<'a> Plan<'a> {
+    fn new(acct: &'a AccountIndex, q: &InstanceQuery, now: Millis) -> Self {
+        if let Some(ids) = &q.ids {
+            let mut ids = ids.clone();
+            ids.sort_unstable();
+            ids.dedup();
+            return Plan {
+                driver: Driver::Ids(ids),
+                exact: false,
+            };
+        }
+        if let Some(ip) = q.ipv4 {
+            let owner = acct.addresses.get(&u32::from(ip)).copied();
+            return Plan {
+                driver: Driver::Ids(owner.into_iter().collect()),
+                exact: false,
+            };
+        }
+        let mut lists: Vec<&OrderedIds> = Vec::new();
+        let mut filters = 0;
+        let mut add = |key: Option<Key>| {
+            if let Some(key) = key {
+                lists.push(acct.list(&key));
+            }
+        };
+        add(q
+            .resource_group_id
+            .as_deref()
+            .map(|g| Key::Group(Atom::new(g))));
+        add(q.zone_id.as_deref().map(|z| Key::Zone(Atom::new(z))));
+        add(q.image_id.as_deref().map(|i| Key::Image(Atom::new(i))));
+        add(q.instance_type.as_deref().map(|t| Key::Type(Atom::new(t))));
+        add(q
+            .instance_type_series
+            .as_deref()
+            .map(|s| Key::Series(Atom::new(s))));
+        for k in &q.tag_keys {
+            add(Some(Key::TagName(k.as_str().into())));
+        }
+        for (k, v) in &q.tags {
+            add(Some(Key::Tag(k.as_str().into(), v.as_str().into())));
+        }
+        filters += lists.len();
+        if let Some(s) = q.status {
+            filters += 1;
+            // Stored statuses lag behind phases that have come due but are not written yet.
+            if !acct.overdue(now) {
+                lists.push(acct.list(&Key::Status(s)));
+            } else {
+                filters += 1;
+            }
+        }
+        if let Some(name) = &q.name {
+            // A substring shorter than three letters has no trigram: every name is checked.
+            filters += 2;
+            lists.extend(trigrams(name).map(|g| acct.list(&Key::Trigram(g))));
+        }
+        if let Some(allowed) = &q.allowed_groups {
+            filters += 1;
+            if let [only] = allowed.as_slice() {
+                lists.push(acct.list(&Key::Group(only.clone())));
+            } else {
+                filters += 1;
+            }
+        }
+        if q.ipv6.is_some() {
+            filters += 2;
+        }
+        let exact = filters <= 1;
+        let driver = lists
+            .into_iter()
+            .min_by_key(|l| l.len())
+            .unwrap_or(&acct.all);
+        Plan {
+            driver: Driver::List(driver),
+            exact,
         }
     }
 }

@@ -19,12 +19,12 @@ mod testing;
 #[cfg(test)]
 mod tests;
 
-pub use directory::{AccessKey, Account, Directory, ResourceGroup, Token};
+pub use directory::{AccessKey, Account, Directory, ResourceGroup, Scope, Token};
 pub use query::{InstanceQuery, Listing, StatusRow};
 
 use index::Index;
 use rusqlite::Connection;
-use sqlite::writer::{Command, Writer};
+use sqlite::writer::{Command, GroupOp, Writer};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -34,7 +34,9 @@ use tokio::sync::oneshot;
 use zec_core::create::CreatePlan;
 use zec_core::faults::Faults;
 use zec_core::ids::IdGenerator;
-use zec_core::{AccountId, Catalog, Change, Clock, Instance, Millis, Operation, Page, Timings};
+use zec_core::{
+    AccountId, Atom, Catalog, Change, Clock, Instance, Millis, Operation, Page, Timings,
+};
 use zec_types::ApiError;
 
 #[derive(Debug, thiserror::Error)]
@@ -249,18 +251,64 @@ impl Store {
 
     /// Applies an operation to instances of an account (see [`Operated`]). Any id that names no
     /// instance of the account fails the whole call with INVALID_INSTANCE_NOT_FOUND.
+    /// With a `scope`, an instance outside those resource groups fails the whole call with
+    /// AUTHFAILURE_UNAUTHORIZED_OPERATION.
     pub async fn operate(
         &self,
         account: AccountId,
         ids: Vec<u64>,
         op: Operation,
         change: Change,
+        scope: Option<Vec<Atom>>,
     ) -> Result<Operated, StoreError> {
         self.call(|reply| Command::Operate {
             account,
             ids,
             op,
             change,
+            scope,
+            reply,
+        })
+        .await
+    }
+
+    /// Creates a resource group; names are unique within an account.
+    pub async fn create_group(
+        &self,
+        account: AccountId,
+        name: String,
+    ) -> Result<ResourceGroup, StoreError> {
+        self.call(|reply| Command::Group {
+            account,
+            op: GroupOp::Create { name },
+            reply,
+        })
+        .await
+    }
+
+    pub async fn rename_group(
+        &self,
+        account: AccountId,
+        id: String,
+        name: String,
+    ) -> Result<ResourceGroup, StoreError> {
+        self.call(|reply| Command::Group {
+            account,
+            op: GroupOp::Rename { id, name },
+            reply,
+        })
+        .await
+    }
+
+    /// Deletes an empty resource group (never the default one).
+    pub async fn delete_group(
+        &self,
+        account: AccountId,
+        id: String,
+    ) -> Result<ResourceGroup, StoreError> {
+        self.call(|reply| Command::Group {
+            account,
+            op: GroupOp::Delete { id },
             reply,
         })
         .await

@@ -26,29 +26,21 @@ pub struct InstanceQuery {
     pub tag_keys: Vec<String>,
     /// Instances carrying every one of these tags.
     pub tags: Vec<(String, String)>,
+    /// The caller may see only these resource groups (a scoped key); `None`: all.
+    pub allowed_groups: Option<Vec<zec_core::Atom>>,
 }
 
 impl InstanceQuery {
-    /// Filters beyond the id list and the resource group, which the index serves directly.
-    pub fn has_predicates(&self) -> bool {
-        self.zone_id.is_some()
-            || self.image_id.is_some()
-            || self.instance_type.is_some()
-            || self.instance_type_series.is_some()
-            || self.status.is_some()
-            || self.name.is_some()
-            || self.ipv4.is_some()
-            || self.ipv6.is_some()
-            || !self.tag_keys.is_empty()
-            || !self.tags.is_empty()
-    }
-
     /// Whether `i`, whose status at the time of the query is `status`, matches every filter.
     pub fn matches(&self, i: &Instance, status: InstanceStatus) -> bool {
         fn eq(want: &Option<String>, have: &str) -> bool {
             want.as_deref().is_none_or(|w| w == have)
         }
         eq(&self.resource_group_id, &i.resource_group_id)
+            && self
+                .allowed_groups
+                .as_ref()
+                .is_none_or(|groups| groups.contains(&i.resource_group_id))
             && eq(&self.zone_id, &i.zone_id)
             && eq(&self.image_id, &i.image_id)
             && eq(&self.instance_type, &i.instance_type)

@@ -173,7 +173,10 @@ impl TapSettle for Instance {
 }
 
 async fn operate(store: &Store, ids: &[u64], op: Operation, change: Change) -> Operated {
-    store.operate(1, ids.to_vec(), op, change).await.unwrap()
+    store
+        .operate(1, ids.to_vec(), op, change, None)
+        .await
+        .unwrap()
 }
 
 async fn status_of(store: &Store, id: u64) -> Option<S> {
@@ -229,7 +232,7 @@ async fn an_unknown_or_foreign_id_fails_the_whole_batch() {
     f.clock.advance(Duration::from_secs(3));
     for bad in [theirs, 12345] {
         let err = store
-            .operate(1, vec![mine, bad], Operation::Stop, Change::None)
+            .operate(1, vec![mine, bad], Operation::Stop, Change::None, None)
             .await
             .unwrap_err();
         assert!(
@@ -258,7 +261,7 @@ async fn release_twice_purges_and_frees_the_address() {
     assert_eq!(statuses(&store, 1).await, []);
     store.settle_due().await.unwrap();
     let err = store
-        .operate(1, vec![first.id], Operation::Release, Change::None)
+        .operate(1, vec![first.id], Operation::Release, Change::None, None)
         .await
         .unwrap_err();
     assert!(
@@ -335,4 +338,91 @@ async fn a_reinstall_can_be_made_to_fail_and_phases_under_way_survive_a_restart(
     store.settle_due().await.unwrap();
     assert_eq!(status_of(&store, ids[0]).await, Some(S::ReinstallFailed));
     assert_eq!(status_of(&store, ids[1]).await, Some(S::Running));
+}
+
+#[tokio::test]
+async fn resource_groups_are_made_renamed_and_deleted_only_when_empty() {
+    let f = Fixture::new();
+    let store = f.open();
+    let account = store
+        .admin(|conn| crate::sqlite::admin::create_account(conn, "team"))
+        .unwrap()
+        .id;
+    let default = store.directory().default_group(account).unwrap().clone();
+    let g = store.create_group(account, "web".into()).await.unwrap();
+    assert_eq!(store.directory().group(account, &g.id).unwrap().name, "web");
+    let dup = store.create_group(account, "web".into()).await.unwrap_err();
+    assert!(
+        matches!(dup, StoreError::Api(e) if e.code == zec_types::ErrorCode::InvalidParameterValue)
+    );
+    store
+        .rename_group(account, g.id.clone(), "frontend".into())
+        .await
+        .unwrap();
+    // Move an instance in: now the group cannot be deleted.
+    let p = plan(&request(1), store.catalog(), account, &default.id).unwrap();
+    let id = store.create_instances(account, p).await.unwrap().instances[0].id;
+    store
+        .operate(
+            account,
+            vec![id],
+            Operation::ModifyAttributes,
+            Change::ResourceGroup(g.id.as_str().into()),
+            None,
+        )
+        .await
+        .unwrap();
+    let full = store.delete_group(account, g.id.clone()).await.unwrap_err();
+    assert!(
+        matches!(full, StoreError::Api(e) if e.code == zec_types::ErrorCode::OperationDeniedResourceGroupNotEmpty)
+    );
+    let scoped = store
+        .operate(
+            account,
+            vec![id],
+            Operation::Stop,
+            Change::None,
+            Some(vec![default.id.as_str().into()]),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(scoped, StoreError::Api(e) if e.code == zec_types::ErrorCode::AuthFailureUnauthorizedOperation)
+    );
+    store
+        .operate(
+            account,
+            vec![id],
+            Operation::ModifyAttributes,
+            Change::ResourceGroup(default.id.as_str().into()),
+            None,
+        )
+        .await
+        .unwrap();
+    store.delete_group(account, g.id.clone()).await.unwrap();
+    let gone = store
+        .operate(
+            account,
+            vec![id],
+            Operation::ModifyAttributes,
+            Change::ResourceGroup(g.id.as_str().into()),
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(gone, StoreError::Api(e) if e.code == zec_types::ErrorCode::OperationFailedResourceGroupNotFound)
+    );
+    let default_delete = store
+        .delete_group(account, default.id.clone())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(default_delete, StoreError::Api(e) if e.code == zec_types::ErrorCode::OperationDeniedDefaultResourceGroup)
+    );
+    drop(store);
+    // Durable.
+    let store = f.open();
+    assert!(store.directory().group(account, &g.id).is_none());
+    assert_eq!(store.directory().groups_of(account).len(), 1);
 }

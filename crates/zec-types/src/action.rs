@@ -8,6 +8,10 @@ use std::fmt;
 pub enum Service {
     /// Elastic compute: `/api/v2/zec`.
     Zec,
+    /// Users and resource groups: `/api/v2/user`.
+    User,
+    /// Tags: `/api/v2/zrm`.
+    Zrm,
     /// zecd's own admin API, `/_zecd/api`: clock and faults; root credential only.
     Admin,
 }
@@ -17,6 +21,8 @@ impl Service {
     pub fn from_path(segment: &str) -> Option<Self> {
         match segment {
             "zec" => Some(Self::Zec),
+            "user" => Some(Self::User),
+            "zrm" => Some(Self::Zrm),
             _ => None,
         }
     }
@@ -24,6 +30,8 @@ impl Service {
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::Zec => "zec",
+            Self::User => "user",
+            Self::Zrm => "zrm",
             Self::Admin => "admin",
         }
     }
@@ -33,6 +41,8 @@ impl Service {
     pub const fn versions(self) -> &'static [&'static str] {
         match self {
             Self::Zec => &["2025-09-01", "2024-04-01"],
+            Self::User => &["2024-05-29"],
+            Self::Zrm => &["2025-10-14"],
             Self::Admin => &["2026-11-01"],
         }
     }
@@ -100,6 +110,17 @@ actions! {
         ResetInstancePassword,
         StartIpForward,
         StopIpForward,
+        ModifyInstancesResourceGroup,
+    }
+    User {
+        DescribeResourceGroups,
+        CreateResourceGroup,
+        ModifyResourceGroup,
+        DeleteResourceGroup,
+        AddResourceResourceGroup,
+    }
+    Zrm {
+        ModifyResourceTags,
     }
     Admin {
         DescribeClock,
@@ -144,6 +165,13 @@ mod tests {
         assert!(Service::Zec.versions().contains(&"2025-09-01"));
         assert!(Service::Zec.versions().contains(&"2024-04-01"));
         assert_eq!(Service::from_path("zec"), Some(Service::Zec));
+        assert_eq!(Service::from_path("user"), Some(Service::User));
+        assert_eq!(Service::from_path("zrm"), Some(Service::Zrm));
+        assert_eq!(
+            Service::from_path("admin"),
+            None,
+            "the admin API has its own path"
+        );
         assert_eq!(Service::from_path("ZEC"), None);
     }
 }

@@ -69,6 +69,13 @@ error_codes! {
     OperationFailedResourceGroupNotFound = (404, "OPERATION_FAILED_RESOURCE_GROUP_NOT_FOUND");
     OperationFailedResourceNotFound = (404, "OPERATION_FAILED_RESOURCE_NOT_FOUND");
 
+    // Resource groups and tags. The vendor documents no code for these two refusals; they are
+    // zecd's own (README, "Choices").
+    OperationDeniedResourceGroupNotEmpty = (403, "OPERATION_DENIED_RESOURCE_GROUP_NOT_EMPTY");
+    OperationDeniedDefaultResourceGroup = (403, "OPERATION_DENIED_DEFAULT_RESOURCE_GROUP");
+    /// zrm: the resource to tag does not exist.
+    InvalidResourceNotFound = (404, "INVALID_RESOURCE_NOT_FOUND");
+
     // Instance codes (spec §3.2).
     InvalidInstanceNotFound = (404, "INVALID_INSTANCE_NOT_FOUND");
     OperationDeniedInstanceRecycled = (403, "OPERATION_DENIED_INSTANCE_RECYCLED");

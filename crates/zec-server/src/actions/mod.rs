@@ -1,71 +1,95 @@
-//! One file per action; one `match` to reach them.
+//! One file per action, one folder per service; one `match` to reach them.
 
 pub mod admin;
-mod create_zec_instances;
-mod describe_images;
-mod describe_instances;
-mod describe_instances_status;
-mod describe_security_groups;
-mod describe_subnets;
-mod describe_vpcs;
-mod describe_zone_instance_config_infos;
-mod describe_zones;
-mod modify_instance_type;
-mod modify_instances_attribute;
-mod reboot_instances;
-mod release_instances;
-mod reset_instance;
-mod reset_instance_password;
-mod start_instances;
-mod start_ip_forward;
-mod stop_instances;
-mod stop_ip_forward;
+pub mod user;
+pub mod zec;
+pub mod zrm;
 
 use crate::request::VerifiedRequest;
 use crate::{App, store_error};
 use axum::response::Response;
 use zec_core::ids::parse_id;
 use zec_core::params::{max_items, required};
-use zec_core::{Change, Instance, Operation};
+use zec_core::{Atom, Change, Instance, Operation};
 use zec_store::{InstanceQuery, Operated};
 use zec_types::{Action, ApiError, ErrorCode};
 
 pub use admin::known_action;
 
 pub async fn dispatch(app: &App, req: &VerifiedRequest) -> Result<Response, ApiError> {
+    use Action as A;
     match req.action {
-        Action::DescribeInstancesStatus => describe_instances_status::handle(app, req).await,
-        Action::DescribeInstances => describe_instances::handle(app, req).await,
-        Action::CreateZecInstances => create_zec_instances::handle(app, req).await,
-        Action::DescribeZones => describe_zones::handle(app, req),
-        Action::DescribeZoneInstanceConfigInfos => {
-            describe_zone_instance_config_infos::handle(app, req)
+        A::DescribeInstancesStatus => zec::describe_instances_status::handle(app, req).await,
+        A::DescribeInstances => zec::describe_instances::handle(app, req).await,
+        A::CreateZecInstances => zec::create_zec_instances::handle(app, req).await,
+        A::DescribeZones => zec::describe_zones::handle(app, req),
+        A::DescribeZoneInstanceConfigInfos => {
+            zec::describe_zone_instance_config_infos::handle(app, req)
         }
-        Action::DescribeImages => describe_images::handle(app, req),
-        Action::DescribeVpcs => describe_vpcs::handle(app, req),
-        Action::DescribeSubnets => describe_subnets::handle(app, req),
-        Action::DescribeSecurityGroups => describe_security_groups::handle(app, req),
-        Action::StartInstances => start_instances::handle(app, req).await,
-        Action::StopInstances => stop_instances::handle(app, req).await,
-        Action::RebootInstances => reboot_instances::handle(app, req).await,
-        Action::ReleaseInstances => release_instances::handle(app, req).await,
-        Action::ModifyInstancesAttribute => modify_instances_attribute::handle(app, req).await,
-        Action::ModifyInstanceType => modify_instance_type::handle(app, req).await,
-        Action::ResetInstance => reset_instance::handle(app, req).await,
-        Action::ResetInstancePassword => reset_instance_password::handle(app, req).await,
-        Action::StartIpForward => start_ip_forward::handle(app, req).await,
-        Action::StopIpForward => stop_ip_forward::handle(app, req).await,
-        Action::DescribeClock => admin::describe_clock(app, req),
-        Action::AdvanceClock => admin::advance_clock(app, req).await,
-        Action::DescribeFaults => admin::describe_faults(app, req),
-        Action::CreateFaults => admin::create_faults(app, req),
-        Action::DeleteFaults => admin::delete_faults(app, req),
+        A::DescribeImages => zec::describe_images::handle(app, req),
+        A::DescribeVpcs => zec::describe_vpcs::handle(app, req),
+        A::DescribeSubnets => zec::describe_subnets::handle(app, req),
+        A::DescribeSecurityGroups => zec::describe_security_groups::handle(app, req),
+        A::StartInstances => zec::start_instances::handle(app, req).await,
+        A::StopInstances => zec::stop_instances::handle(app, req).await,
+        A::RebootInstances => zec::reboot_instances::handle(app, req).await,
+        A::ReleaseInstances => zec::release_instances::handle(app, req).await,
+        A::ModifyInstancesAttribute => zec::modify_instances_attribute::handle(app, req).await,
+        A::ModifyInstanceType => zec::modify_instance_type::handle(app, req).await,
+        A::ResetInstance => zec::reset_instance::handle(app, req).await,
+        A::ResetInstancePassword => zec::reset_instance_password::handle(app, req).await,
+        A::StartIpForward => zec::start_ip_forward::handle(app, req).await,
+        A::StopIpForward => zec::stop_ip_forward::handle(app, req).await,
+        A::ModifyInstancesResourceGroup => {
+            zec::modify_instances_resource_group::handle(app, req).await
+        }
+        A::DescribeResourceGroups => user::describe_resource_groups::handle(app, req),
+        A::CreateResourceGroup => user::create_resource_group::handle(app, req).await,
+        A::ModifyResourceGroup => user::modify_resource_group::handle(app, req).await,
+        A::DeleteResourceGroup => user::delete_resource_group::handle(app, req).await,
+        A::AddResourceResourceGroup => user::add_resource_resource_group::handle(app, req).await,
+        A::ModifyResourceTags => zrm::modify_resource_tags::handle(app, req).await,
+        A::DescribeClock => admin::describe_clock(app, req),
+        A::AdvanceClock => admin::advance_clock(app, req).await,
+        A::DescribeFaults => admin::describe_faults(app, req),
+        A::CreateFaults => admin::create_faults(app, req),
+        A::DeleteFaults => admin::delete_faults(app, req),
+    }
+}
+
+/// The resource groups the caller may see and touch; `None` when all of them.
+pub fn allowed_groups(req: &VerifiedRequest) -> Option<Vec<Atom>> {
+    let groups = &req.caller.scope.groups;
+    (!groups.is_empty()).then(|| groups.iter().map(|g| Atom::new(g)).collect())
+}
+
+/// Refuses a resource group the caller's credential may not use.
+pub fn check_group_allowed(req: &VerifiedRequest, group: &str) -> Result<(), ApiError> {
+    if req.caller.scope.allows_group(group) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            ErrorCode::AuthFailureUnauthorizedOperation,
+            format!("This credential may not use the resource group `{group}`."),
+        ))
+    }
+}
+
+/// Only a credential of the whole account may manage resource groups.
+pub fn check_unscoped(req: &VerifiedRequest) -> Result<(), ApiError> {
+    if req.caller.scope.groups.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            ErrorCode::AuthFailureUnauthorizedOperation,
+            "A credential limited to resource groups may not manage resource groups.",
+        ))
     }
 }
 
 /// The instances a batch action names: required, at most 100. An id that cannot name an
 /// instance is unknown, like any other unknown id.
-fn batch_ids(ids: Option<&[String]>) -> Result<Vec<u64>, ApiError> {
+pub fn batch_ids(ids: Option<&[String]>) -> Result<Vec<u64>, ApiError> {
     let ids = ids
         .filter(|ids| !ids.is_empty())
         .ok_or_else(|| ApiError::missing("instanceIds"))?;
@@ -74,11 +98,11 @@ fn batch_ids(ids: Option<&[String]>) -> Result<Vec<u64>, ApiError> {
 }
 
 /// One instance id, as an action that takes `instanceId` reads it.
-fn instance_id(s: &str) -> Result<u64, ApiError> {
+pub fn instance_id(s: &str) -> Result<u64, ApiError> {
     parse_id(s.trim()).ok_or_else(|| not_found(s))
 }
 
-fn not_found(id: &str) -> ApiError {
+pub fn not_found(id: &str) -> ApiError {
     ApiError::new(
         ErrorCode::InvalidInstanceNotFound,
         format!("The instance `{id}` is not found."),
@@ -86,7 +110,7 @@ fn not_found(id: &str) -> ApiError {
 }
 
 /// The instance an action that takes `instanceId` works on.
-fn one_instance(
+pub fn one_instance(
     app: &App,
     req: &VerifiedRequest,
     id: &Option<String>,
@@ -100,7 +124,7 @@ fn one_instance(
 /// Applies an operation to instances (spec §4.2): unknown ids fail the whole request with
 /// INVALID_INSTANCE_NOT_FOUND; if the lifecycle denies every instance, the request fails with
 /// the denial's code; otherwise it succeeds, and the ids it could not act on are returned.
-async fn operate(
+pub async fn operate(
     app: &App,
     req: &VerifiedRequest,
     ids: Vec<u64>,
@@ -109,7 +133,7 @@ async fn operate(
 ) -> Result<(Operated, Vec<String>), ApiError> {
     let done = app
         .store
-        .operate(req.caller.account, ids, op, change)
+        .operate(req.caller.account, ids, op, change, allowed_groups(req))
         .await
         .map_err(store_error)?;
     let failed: Vec<_> = done

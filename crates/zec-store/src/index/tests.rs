@@ -182,3 +182,110 @@ fn filters_combine_with_and() {
     };
     assert_eq!(ix.list_status(1, &q, Page::ALL, 0).total, 0);
 }
+
+/// Every way of planning a query gives what checking every instance gives: random instances,
+/// random queries, random changes, compared with a brute-force scan.
+#[test]
+fn planned_queries_agree_with_a_scan_of_every_instance() {
+    let mut rng: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move |n: u64| {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng % n
+    };
+    let zones = ["asia-east-1a", "na-west-1a"];
+    let types = ["z2a.cpu.1", "z2a.cpu.2", "z2b.mem.4"];
+    let groups = ["g1", "g2", "g3"];
+    let names = ["web-1", "Web-2", "db-main", "cache", "web-db"];
+    let statuses = [S::Running, S::Stopped, S::Deploying];
+    let mut ix = Index::default();
+    let mut all = Vec::new();
+    for id in 1..=1500u64 {
+        let mut i = instance(id, 1 + (id % 2) as i64, groups[next(3) as usize]);
+        i.zone_id = zones[next(2) as usize].into();
+        i.instance_type = types[next(3) as usize].into();
+        i.name = names[next(5) as usize].into();
+        i.status = statuses[next(3) as usize];
+        if next(4) == 0 {
+            i.tags = vec![("env".into(), ["prod", "dev"][next(2) as usize].into())];
+        }
+        if next(10) == 0 {
+            i.begin(Phase::Stop, 0, 50 + next(100) as i64, Phase::Stop.success());
+        }
+        if next(30) == 0 {
+            i.status = S::Recycle;
+            i.begin(Phase::Recycle, 0, 100, Target::Purged);
+        }
+        all.push(i.clone());
+        ix.upsert(i);
+    }
+    // Some changes after the fact, so that lists are maintained, not only built.
+    for _ in 0..300 {
+        let n = next(all.len() as u64) as usize;
+        let i = &mut all[n];
+        i.resource_group_id = groups[next(3) as usize].into();
+        i.name = names[next(5) as usize].into();
+        i.status = statuses[next(3) as usize];
+        ix.upsert(i.clone());
+    }
+    for _ in 0..100 {
+        let n = next(all.len() as u64) as usize;
+        let gone = all.remove(n);
+        ix.remove(gone.id);
+    }
+    for round in 0..400 {
+        let pick = |n: u64, r: &mut dyn FnMut(u64) -> u64| r(n);
+        let mut q = InstanceQuery::default();
+        let mut r = |n| next(n);
+        if pick(3, &mut r) == 0 {
+            q.resource_group_id = Some(groups[r(3) as usize].into());
+        }
+        if pick(3, &mut r) == 0 {
+            q.zone_id = Some(zones[r(2) as usize].into());
+        }
+        if pick(4, &mut r) == 0 {
+            q.instance_type_series = Some(["z2a", "z2b"][r(2) as usize].into());
+        }
+        if pick(4, &mut r) == 0 {
+            q.status = Some(statuses[r(3) as usize]);
+        }
+        if pick(4, &mut r) == 0 {
+            q.name = Some(["web", "DB", "e", "-ma", "nothing"][r(5) as usize].into());
+        }
+        if pick(5, &mut r) == 0 {
+            q.tags = vec![("env".into(), "prod".into())];
+        }
+        if pick(6, &mut r) == 0 {
+            q.tag_keys = vec!["env".into()];
+        }
+        if pick(8, &mut r) == 0 {
+            q.allowed_groups = Some(match r(2) {
+                0 => vec!["g1".into()],
+                _ => vec!["g1".into(), "g3".into()],
+            });
+        }
+        let account = 1 + r(2) as i64;
+        let now = [0, 75, 200][r(3) as usize];
+        let page = Page::from_request(Some(1 + r(40) as i64), Some(1 + r(6) as i64)).unwrap();
+        let got = ix.list_status(account, &q, page, now);
+        let mut want: Vec<StatusRow> = all
+            .iter()
+            .filter(|i| i.account == account)
+            .filter_map(|i| i.status_at(now).map(|s| (i, s)))
+            .filter(|(i, s)| q.matches(i, *s))
+            .map(|(i, s)| StatusRow {
+                id: i.id,
+                status: s,
+            })
+            .collect();
+        want.sort_by_key(|r| r.id);
+        let total = want.len() as u64;
+        let items: Vec<_> = want[page.range(want.len())].to_vec();
+        assert_eq!(
+            got,
+            Listing { total, items },
+            "round {round}: {q:?} at {now}"
+        );
+    }
+}

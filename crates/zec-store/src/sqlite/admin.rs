@@ -2,7 +2,7 @@
 //! and what the server makes sure of at start.
 
 use crate::StoreError;
-use crate::directory::{AccessKey, Account, Directory, ResourceGroup, Token, token_hash};
+use crate::directory::{AccessKey, Account, Directory, ResourceGroup, Scope, Token, token_hash};
 use rand::RngExt;
 use rand::distr::{Alphanumeric, SampleString};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -17,7 +17,7 @@ fn random_alnum(n: usize) -> String {
     Alphanumeric.sample_string(&mut rand::rng(), n)
 }
 
-fn new_uuid() -> String {
+pub(crate) fn new_uuid() -> String {
     let b: [u8; 16] = rand::rng().random();
     let h = hex::encode(b);
     // RFC 4122 version 4 layout, as the vendor's resource group ids are.
@@ -112,12 +112,15 @@ pub fn create_key(
     conn: &Connection,
     account: AccountId,
     root: bool,
+    scope: Scope,
 ) -> Result<AccessKey, StoreError> {
+    check_scope(conn, account, &scope)?;
     let key = AccessKey {
         id: random_alnum(24).to_uppercase(),
         secret: random_alnum(32),
         account,
         root,
+        scope,
         created_at: wall_clock_millis(),
     };
     insert_key(conn, &key)?;
@@ -126,12 +129,40 @@ pub fn create_key(
 
 fn insert_key(conn: &Connection, key: &AccessKey) -> Result<(), StoreError> {
     conn.execute(
-        "INSERT INTO access_keys (id, secret, account_id, root, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)
+        "INSERT INTO access_keys (id, secret, account_id, root, created_at, read_only, resource_groups)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT(id) DO UPDATE SET secret = excluded.secret,
-             account_id = excluded.account_id, root = excluded.root",
-        params![key.id, key.secret, key.account, key.root, key.created_at],
+             account_id = excluded.account_id, root = excluded.root,
+             read_only = excluded.read_only, resource_groups = excluded.resource_groups",
+        params![
+            key.id,
+            key.secret,
+            key.account,
+            key.root,
+            key.created_at,
+            key.scope.read_only,
+            key.scope.groups_column()
+        ],
     )?;
+    Ok(())
+}
+
+/// The groups a scope names must be the account's.
+fn check_scope(conn: &Connection, account: AccountId, scope: &Scope) -> Result<(), StoreError> {
+    for g in &scope.groups {
+        let found: Option<i64> = conn
+            .query_row(
+                "SELECT 1 FROM resource_groups WHERE id = ?1 AND account_id = ?2",
+                params![g, account],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if found.is_none() {
+            return Err(StoreError::Invalid(format!(
+                "the account has no resource group {g}"
+            )));
+        }
+    }
     Ok(())
 }
 
@@ -156,6 +187,7 @@ pub fn ensure_key(
             secret: secret.to_owned(),
             account,
             root: true,
+            scope: Scope::default(),
             created_at: wall_clock_millis(),
         },
     )
@@ -167,18 +199,10 @@ pub fn count_keys(conn: &Connection) -> Result<i64, StoreError> {
 
 pub fn list_keys(conn: &Connection, account: AccountId) -> Result<Vec<AccessKey>, StoreError> {
     let mut stmt = conn.prepare(
-        "SELECT id, secret, account_id, root, created_at FROM access_keys
-         WHERE account_id = ?1 ORDER BY created_at, id",
+        "SELECT id, secret, account_id, root, created_at, read_only, resource_groups
+         FROM access_keys WHERE account_id = ?1 ORDER BY created_at, id",
     )?;
-    let rows = stmt.query_map([account], |r| {
-        Ok(AccessKey {
-            id: r.get(0)?,
-            secret: r.get(1)?,
-            account: r.get(2)?,
-            root: r.get(3)?,
-            created_at: r.get(4)?,
-        })
-    })?;
+    let rows = stmt.query_map([account], key_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -199,23 +223,29 @@ pub fn create_token(
     conn: &Connection,
     account: AccountId,
     name: &str,
+    scope: Scope,
 ) -> Result<(Token, String), StoreError> {
+    check_scope(conn, account, &scope)?;
     let secret: [u8; 32] = rand::rng().random();
     let token = format!("pat_{}", hex::encode(secret));
     let record = Token {
         id: format!("tok-{}", random_alnum(10).to_lowercase()),
         account,
         name: name.to_owned(),
+        scope,
         created_at: wall_clock_millis(),
     };
     conn.execute(
-        "INSERT INTO tokens (id, hash, account_id, name, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO tokens (id, hash, account_id, name, created_at, read_only, resource_groups)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
             record.id,
             token_hash(&token).as_slice(),
             account,
             record.name,
-            record.created_at
+            record.created_at,
+            record.scope.read_only,
+            record.scope.groups_column()
         ],
     )?;
     Ok((record, token))
@@ -223,17 +253,10 @@ pub fn create_token(
 
 pub fn list_tokens(conn: &Connection, account: AccountId) -> Result<Vec<Token>, StoreError> {
     let mut stmt = conn.prepare(
-        "SELECT id, account_id, name, created_at FROM tokens
+        "SELECT id, account_id, name, created_at, read_only, resource_groups FROM tokens
          WHERE account_id = ?1 ORDER BY created_at, id",
     )?;
-    let rows = stmt.query_map([account], |r| {
-        Ok(Token {
-            id: r.get(0)?,
-            account: r.get(1)?,
-            name: r.get(2)?,
-            created_at: r.get(3)?,
-        })
-    })?;
+    let rows = stmt.query_map([account], token_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -250,41 +273,46 @@ pub fn delete_token(conn: &Connection, account: AccountId, id: &str) -> Result<(
     Ok(())
 }
 
+fn key_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AccessKey> {
+    Ok(AccessKey {
+        id: r.get(0)?,
+        secret: r.get(1)?,
+        account: r.get(2)?,
+        root: r.get(3)?,
+        created_at: r.get(4)?,
+        scope: Scope::from_columns(r.get(5)?, &r.get::<_, String>(6)?),
+    })
+}
+
+fn token_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Token> {
+    Ok(Token {
+        id: r.get(0)?,
+        account: r.get(1)?,
+        name: r.get(2)?,
+        created_at: r.get(3)?,
+        scope: Scope::from_columns(r.get(4)?, &r.get::<_, String>(5)?),
+    })
+}
+
 /// Reads the whole directory.
 pub fn load_directory(conn: &Connection) -> Result<Directory, StoreError> {
     let mut d = Directory::default();
     for a in list_accounts(conn)? {
         d.accounts.insert(a.id, a);
     }
-    let mut stmt =
-        conn.prepare_cached("SELECT id, secret, account_id, root, created_at FROM access_keys")?;
-    let keys = stmt.query_map([], |r| {
-        Ok(AccessKey {
-            id: r.get(0)?,
-            secret: r.get(1)?,
-            account: r.get(2)?,
-            root: r.get(3)?,
-            created_at: r.get(4)?,
-        })
-    })?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, secret, account_id, root, created_at, read_only, resource_groups
+         FROM access_keys",
+    )?;
+    let keys = stmt.query_map([], key_row)?;
     for k in keys {
         let k = k?;
         d.keys.insert(k.id.clone(), Arc::new(k));
     }
-    let mut stmt =
-        conn.prepare_cached("SELECT id, hash, account_id, name, created_at FROM tokens")?;
-    let tokens = stmt.query_map([], |r| {
-        let hash: Vec<u8> = r.get(1)?;
-        Ok((
-            hash,
-            Token {
-                id: r.get(0)?,
-                account: r.get(2)?,
-                name: r.get(3)?,
-                created_at: r.get(4)?,
-            },
-        ))
-    })?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, account_id, name, created_at, read_only, resource_groups, hash FROM tokens",
+    )?;
+    let tokens = stmt.query_map([], |r| Ok((r.get::<_, Vec<u8>>(6)?, token_row(r)?)))?;
     for t in tokens {
         let (hash, token) = t?;
         if let Ok(hash) = <[u8; 32]>::try_from(hash.as_slice()) {
@@ -339,8 +367,8 @@ mod tests {
         let (_d, mut conn) = db();
         let a = create_account(&mut conn, "a").unwrap();
         let b = create_account(&mut conn, "b").unwrap();
-        let key = create_key(&conn, a.id, false).unwrap();
-        let (tok, secret) = create_token(&conn, b.id, "ci").unwrap();
+        let key = create_key(&conn, a.id, false, Scope::default()).unwrap();
+        let (tok, secret) = create_token(&conn, b.id, "ci", Scope::default()).unwrap();
         assert!(secret.starts_with("pat_") && secret.len() == 68);
         let dir = load_directory(&conn).unwrap();
         assert_eq!(dir.key(&key.id).unwrap().account, a.id);
@@ -356,6 +384,34 @@ mod tests {
         delete_token(&conn, b.id, &tok.id).unwrap();
         let dir = load_directory(&conn).unwrap();
         assert!(dir.key(&key.id).is_none() && dir.token(&secret).is_none());
+    }
+
+    #[test]
+    fn scopes_are_kept_and_name_only_the_accounts_own_groups() {
+        let (_d, mut conn) = db();
+        let a = create_account(&mut conn, "a").unwrap();
+        let b = create_account(&mut conn, "b").unwrap();
+        let dir = load_directory(&conn).unwrap();
+        let own = dir.default_group(a.id).unwrap().id.clone();
+        let theirs = dir.default_group(b.id).unwrap().id.clone();
+        let scope = Scope {
+            read_only: true,
+            groups: vec![own.clone()],
+        };
+        let key = create_key(&conn, a.id, false, scope.clone()).unwrap();
+        let (tok, secret) = create_token(&conn, a.id, "ro", scope.clone()).unwrap();
+        let dir = load_directory(&conn).unwrap();
+        assert_eq!(dir.key(&key.id).unwrap().scope, scope);
+        assert_eq!(dir.token(&secret).unwrap().scope, scope);
+        assert_eq!(list_tokens(&conn, a.id).unwrap()[0].id, tok.id);
+        let foreign = Scope {
+            read_only: false,
+            groups: vec![theirs],
+        };
+        assert!(create_key(&conn, a.id, false, foreign.clone()).is_err());
+        assert!(create_token(&conn, a.id, "x", foreign).is_err());
+        assert_eq!(scope.describe(), format!("read-only; groups {own}"));
+        assert_eq!(Scope::default().describe(), "all");
     }
 
     #[test]

@@ -47,6 +47,13 @@ const MIGRATIONS: &[&str] = &[
         value TEXT NOT NULL
     );
     ",
+    // 2: what a key or token may do.
+    "
+    ALTER TABLE access_keys ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE access_keys ADD COLUMN resource_groups TEXT NOT NULL DEFAULT '';
+    ALTER TABLE tokens ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE tokens ADD COLUMN resource_groups TEXT NOT NULL DEFAULT '';
+    ",
 ];
 
 /// Brings a database up to the newest schema.

@@ -8,7 +8,7 @@
 
 use super::Row;
 use crate::alloc::Allocator;
-use crate::{Core, Created, Operated, StoreError};
+use crate::{Core, Created, Operated, ResourceGroup, StoreError};
 use rusqlite::{Connection, params};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -18,7 +18,7 @@ use tokio::sync::oneshot;
 use zec_core::create::{Allocation, CreatePlan};
 use zec_core::ids::IdGenerator;
 use zec_core::lifecycle::{Effect, apply};
-use zec_core::{AccountId, Change, Instance, Millis, Operation, Phase, Target};
+use zec_core::{AccountId, Atom, Change, Instance, Millis, Operation, Phase, Target};
 use zec_types::{ApiError, ErrorCode};
 
 /// Most commands taken into one transaction.
@@ -27,6 +27,12 @@ const MAX_BATCH: usize = 256;
 const MAX_SETTLE: usize = 20_000;
 
 pub(crate) type Reply<T> = oneshot::Sender<Result<T, StoreError>>;
+
+pub(crate) enum GroupOp {
+    Create { name: String },
+    Rename { id: String, name: String },
+    Delete { id: String },
+}
 
 pub(crate) enum Command {
     Create {
@@ -41,7 +47,15 @@ pub(crate) enum Command {
         ids: Vec<u64>,
         op: Operation,
         change: Change,
+        /// The resource groups the caller may touch (`None`: all).
+        scope: Option<Vec<Atom>>,
         reply: Reply<Operated>,
+    },
+    /// Creates, renames or deletes a resource group.
+    Group {
+        account: AccountId,
+        op: GroupOp,
+        reply: Reply<ResourceGroup>,
     },
     /// Answered once every phase due at the time it is read has been settled and committed;
     /// with `record_clock`, the clock's time is written down too (a manual clock resumes
@@ -67,6 +81,8 @@ pub(crate) struct Writer {
 #[derive(Default)]
 struct Overlay {
     rows: HashMap<u64, Option<Instance>>,
+    /// Resource groups created, renamed (`Some`) or deleted (`None`).
+    groups: HashMap<String, Option<ResourceGroup>>,
     /// The manual clock's time, to be written down.
     clock: Option<Millis>,
 }
@@ -74,6 +90,7 @@ struct Overlay {
 enum Answer {
     Created(Reply<Created>, Result<Created, StoreError>),
     Operated(Reply<Operated>, Result<Operated, StoreError>),
+    Group(Reply<ResourceGroup>, Result<ResourceGroup, StoreError>),
 }
 
 impl Writer {
@@ -164,17 +181,30 @@ impl Writer {
                     ids,
                     op,
                     change,
+                    scope,
                     reply,
                 } => {
-                    let result = self.operate(account, &ids, op, &change, now, &mut overlay);
+                    let result = self.operate(
+                        account,
+                        &ids,
+                        op,
+                        &change,
+                        scope.as_deref(),
+                        now,
+                        &mut overlay,
+                    );
                     answers.push(Answer::Operated(reply, result));
+                }
+                Command::Group { account, op, reply } => {
+                    let result = self.group(account, op, now, &mut overlay);
+                    answers.push(Answer::Group(reply, result));
                 }
                 Command::Settle { reply, .. } | Command::Shutdown { reply } => {
                     let _ = reply.send(Ok(()));
                 }
             }
         }
-        if overlay.rows.is_empty() && overlay.clock.is_none() {
+        if overlay.rows.is_empty() && overlay.groups.is_empty() && overlay.clock.is_none() {
             Self::answer(answers, None);
             return;
         }
@@ -190,6 +220,21 @@ impl Writer {
                     }
                 }
                 drop(index);
+                if !overlay.groups.is_empty() {
+                    let mut directory = self
+                        .core
+                        .directory
+                        .write()
+                        .unwrap_or_else(|e| e.into_inner());
+                    let mut next = (**directory).clone();
+                    for (id, group) in overlay.groups {
+                        match group {
+                            Some(g) => next.groups.insert(id, g),
+                            None => next.groups.remove(&id),
+                        };
+                    }
+                    *directory = Arc::new(next);
+                }
                 Self::answer(answers, None);
             }
             Err(e) => {
@@ -237,6 +282,9 @@ impl Writer {
                     let _ = reply.send(unless(&failure, result));
                 }
                 Answer::Operated(reply, result) => {
+                    let _ = reply.send(unless(&failure, result));
+                }
+                Answer::Group(reply, result) => {
                     let _ = reply.send(unless(&failure, result));
                 }
             }
@@ -303,15 +351,25 @@ impl Writer {
     /// the instance has at this moment (its due phase settled first), so that an action and
     /// a finishing phase can never interleave into a state the table does not allow. If any
     /// id names no instance of the account, nothing is done.
+    #[allow(clippy::too_many_arguments)]
     fn operate(
         &mut self,
         account: AccountId,
         ids: &[u64],
         op: Operation,
         change: &Change,
+        scope: Option<&[Atom]>,
         now: Millis,
         overlay: &mut Overlay,
     ) -> Result<Operated, StoreError> {
+        if let Change::ResourceGroup(g) = change
+            && self.group_of(account, g, overlay).is_none()
+        {
+            return Err(StoreError::Api(ApiError::new(
+                ErrorCode::OperationFailedResourceGroupNotFound,
+                format!("The resource group `{g}` is not found."),
+            )));
+        }
         let mut current = Vec::with_capacity(ids.len());
         for &id in ids {
             let found = self
@@ -323,6 +381,14 @@ impl Writer {
                     format!("The instance `{id}` is not found."),
                 )));
             };
+            if scope.is_some_and(|groups| !groups.contains(&instance.resource_group_id)) {
+                return Err(StoreError::Api(ApiError::new(
+                    ErrorCode::AuthFailureUnauthorizedOperation,
+                    format!(
+                        "The instance `{id}` is in a resource group this credential may not touch."
+                    ),
+                )));
+            }
             if !current.iter().any(|i: &Instance| i.id == id) {
                 current.push(instance);
             }
@@ -354,6 +420,133 @@ impl Writer {
             order_number: self.ids.next(now),
             outcomes,
         })
+    }
+
+    /// A resource group of the account, as this batch leaves it.
+    fn group_of(&self, account: AccountId, id: &str, overlay: &Overlay) -> Option<ResourceGroup> {
+        match overlay.groups.get(id) {
+            Some(g) => g.clone(),
+            None => {
+                let directory = self
+                    .core
+                    .directory
+                    .read()
+                    .unwrap_or_else(|e| e.into_inner());
+                directory.group(account, id).cloned()
+            }
+        }
+        .filter(|g| g.account == account)
+    }
+
+    fn group(
+        &mut self,
+        account: AccountId,
+        op: GroupOp,
+        now: Millis,
+        overlay: &mut Overlay,
+    ) -> Result<ResourceGroup, StoreError> {
+        let not_found = |id: &str| {
+            StoreError::Api(ApiError::new(
+                ErrorCode::OperationFailedResourceGroupNotFound,
+                format!("The resource group `{id}` is not found."),
+            ))
+        };
+        let directory = self
+            .core
+            .directory
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        // Names are unique within an account.
+        let taken = |name: &str, except: Option<&str>| {
+            let mut groups: HashMap<String, ResourceGroup> = directory
+                .groups_of(account)
+                .into_iter()
+                .map(|g| (g.id.clone(), g.clone()))
+                .collect();
+            for (id, g) in &overlay.groups {
+                match g {
+                    Some(g) if g.account == account => {
+                        groups.insert(id.clone(), g.clone());
+                    }
+                    _ => {
+                        groups.remove(id);
+                    }
+                }
+            }
+            groups
+                .values()
+                .any(|g| g.name == name && Some(g.id.as_str()) != except)
+        };
+        let name_taken = |name: &str| {
+            StoreError::Api(ApiError::new(
+                ErrorCode::InvalidParameterValue,
+                format!("The account already has a resource group named `{name}`."),
+            ))
+        };
+        match op {
+            GroupOp::Create { name } => {
+                if taken(&name, None) {
+                    return Err(name_taken(&name));
+                }
+                let g = ResourceGroup {
+                    id: crate::sqlite::admin::new_uuid(),
+                    account,
+                    name,
+                    is_default: false,
+                    created_at: now,
+                };
+                overlay.groups.insert(g.id.clone(), Some(g.clone()));
+                Ok(g)
+            }
+            GroupOp::Rename { id, name } => {
+                let mut g = self
+                    .group_of(account, &id, overlay)
+                    .ok_or_else(|| not_found(&id))?;
+                if taken(&name, Some(&id)) {
+                    return Err(name_taken(&name));
+                }
+                g.name = name;
+                overlay.groups.insert(id, Some(g.clone()));
+                Ok(g)
+            }
+            GroupOp::Delete { id } => {
+                let g = self
+                    .group_of(account, &id, overlay)
+                    .ok_or_else(|| not_found(&id))?;
+                if g.is_default {
+                    return Err(StoreError::Api(ApiError::new(
+                        ErrorCode::OperationDeniedDefaultResourceGroup,
+                        "The account's default resource group cannot be deleted.",
+                    )));
+                }
+                let held = self.group_size(account, &id, overlay);
+                if held > 0 {
+                    return Err(StoreError::Api(ApiError::new(
+                        ErrorCode::OperationDeniedResourceGroupNotEmpty,
+                        format!(
+                            "The resource group `{id}` still holds {held} resources; move or release them first."
+                        ),
+                    )));
+                }
+                overlay.groups.insert(id, None);
+                Ok(g)
+            }
+        }
+    }
+
+    /// Instances (in any status) in a group, as this batch leaves them.
+    fn group_size(&self, account: AccountId, group: &str, overlay: &Overlay) -> usize {
+        let index = self.core.index.read().unwrap_or_else(|e| e.into_inner());
+        let mut n = index.group_size(account, group) as i64;
+        for (id, row) in &overlay.rows {
+            let before = index
+                .by_id(*id)
+                .is_some_and(|i| i.resource_group_id == group);
+            let after = row.as_ref().is_some_and(|i| i.resource_group_id == group);
+            n += i64::from(after) - i64::from(before);
+        }
+        n.max(0) as usize
     }
 
     /// How a phase beginning now on this instance will end: its failure if a fault rule says
@@ -482,6 +675,29 @@ impl Writer {
                  ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             )?;
             meta.execute(["last_id", &self.ids.last().to_string()])?;
+            let mut put_group = tx.prepare_cached(
+                "INSERT INTO resource_groups (id, account_id, name, is_default, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(id) DO UPDATE SET name = excluded.name",
+            )?;
+            let mut delete_group =
+                tx.prepare_cached("DELETE FROM resource_groups WHERE id = ?1")?;
+            for (id, group) in &overlay.groups {
+                match group {
+                    Some(g) => {
+                        put_group.execute(params![
+                            g.id,
+                            g.account,
+                            g.name,
+                            g.is_default,
+                            g.created_at
+                        ])?;
+                    }
+                    None => {
+                        delete_group.execute([id])?;
+                    }
+                }
+            }
             if let Some(t) = overlay.clock {
                 meta.execute([super::MANUAL_CLOCK_KEY, &t.to_string()])?;
             }

@@ -9,6 +9,7 @@ mod common;
 mod create;
 mod instance;
 mod lifecycle;
+mod tenancy;
 
 pub use admin::*;
 pub use catalog::*;
@@ -16,3 +17,4 @@ pub use common::*;
 pub use create::*;
 pub use instance::*;
 pub use lifecycle::*;
+pub use tenancy::*;

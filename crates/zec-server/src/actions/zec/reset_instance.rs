@@ -11,9 +11,9 @@ use zec_types::model::{Empty, ResetInstanceRequest};
 
 pub async fn handle(app: &App, req: &VerifiedRequest) -> Result<Response, ApiError> {
     let r: ResetInstanceRequest = req.json()?;
-    let instance = super::one_instance(app, req, &r.instance_id)?;
+    let instance = crate::actions::one_instance(app, req, &r.instance_id)?;
     let reinstall = reset::plan(&r, app.store.catalog(), &instance)?;
     let change = Change::Reinstall(Box::new(reinstall));
-    super::operate(app, req, vec![instance.id], Operation::Reinstall, change).await?;
+    crate::actions::operate(app, req, vec![instance.id], Operation::Reinstall, change).await?;
     req.reply(&Empty {})
 }

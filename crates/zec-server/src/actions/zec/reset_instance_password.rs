@@ -12,7 +12,7 @@ use zec_types::{ApiError, ErrorCode};
 
 pub async fn handle(app: &App, req: &VerifiedRequest) -> Result<Response, ApiError> {
     let r: ResetInstancePasswordRequest = req.json()?;
-    let instance = super::one_instance(app, req, &r.instance_id)?;
+    let instance = crate::actions::one_instance(app, req, &r.instance_id)?;
     check_password(required("password", &r.password)?)?;
     if !instance.enable_agent {
         return Err(ApiError::new(
@@ -23,7 +23,7 @@ pub async fn handle(app: &App, req: &VerifiedRequest) -> Result<Response, ApiErr
             ),
         ));
     }
-    super::operate(
+    crate::actions::operate(
         app,
         req,
         vec![instance.id],

@@ -1,8 +1,8 @@
 //! DescribeZoneInstanceConfigInfos: which instance types each zone sells, and whether they are
 //! in stock.
 
-use super::non_empty;
 use crate::App;
+use crate::actions::non_empty;
 use crate::request::VerifiedRequest;
 use axum::response::Response;
 use zec_types::model::{

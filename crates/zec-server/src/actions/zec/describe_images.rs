@@ -1,8 +1,8 @@
 //! DescribeImages: the public images offered in a zone (`zoneId` is required, as the vendor's
 //! CLI spec says), with the filters and paging of spec §5.
 
-use super::{fuzzy, non_empty};
 use crate::App;
+use crate::actions::{fuzzy, non_empty};
 use crate::request::VerifiedRequest;
 use axum::response::Response;
 use zec_core::Page;

@@ -1,7 +1,7 @@
 //! DescribeSecurityGroups: the catalog's security groups.
 
-use super::fuzzy;
 use crate::App;
+use crate::actions::fuzzy;
 use crate::request::VerifiedRequest;
 use axum::response::Response;
 use zec_core::Page;

@@ -10,8 +10,8 @@ use zec_types::model::{InstanceBatchResponse, StopInstancesRequest};
 
 pub async fn handle(app: &App, req: &VerifiedRequest) -> Result<Response, ApiError> {
     let r: StopInstancesRequest = req.json()?;
-    let ids = super::batch_ids(r.instance_ids.as_deref())?;
-    let (_, failed) = super::operate(app, req, ids, Operation::Stop, Change::None).await?;
+    let ids = crate::actions::batch_ids(r.instance_ids.as_deref())?;
+    let (_, failed) = crate::actions::operate(app, req, ids, Operation::Stop, Change::None).await?;
     req.reply(&InstanceBatchResponse {
         instance_ids: failed,
     })

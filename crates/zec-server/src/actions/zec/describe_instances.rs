@@ -1,6 +1,6 @@
 //! DescribeInstances: whole instances, with the filters and paging of spec §5.
 
-use super::{id_filter, non_empty};
+use crate::actions::{id_filter, non_empty};
 use crate::request::VerifiedRequest;
 use crate::{App, store_error};
 use axum::response::Response;
@@ -20,6 +20,7 @@ const MAX_TAG_FILTERS: usize = 20;
 pub async fn handle(app: &App, req: &VerifiedRequest) -> Result<Response, ApiError> {
     let r: DescribeInstancesRequest = req.json()?;
     let mut query = query(&r)?;
+    query.allowed_groups = crate::actions::allowed_groups(req);
     id_filter(&mut query, r.instance_ids.as_deref())?;
     let page = Page::from_request(r.page_size, r.page_num)?;
     let listing = app
@@ -68,6 +69,7 @@ fn query(r: &DescribeInstancesRequest) -> Result<InstanceQuery, ApiError> {
         ipv6: non_empty(&r.ipv6_address),
         tag_keys,
         tags: tags.into_iter().map(|t| (t.key, t.value)).collect(),
+        allowed_groups: None,
     })
 }
 

@@ -4,7 +4,7 @@
 //! `resourceGroupId`. `totalCount` counts every match; the order is creation order; unknown ids
 //! are omitted; with ids and no `pageSize`, every listed instance that exists is returned.
 
-use super::{MAX_IDS, non_empty};
+use crate::actions::{MAX_IDS, non_empty};
 use crate::request::VerifiedRequest;
 use crate::{App, store_error};
 use axum::response::Response;
@@ -19,6 +19,7 @@ pub async fn handle(app: &App, req: &VerifiedRequest) -> Result<Response, ApiErr
     let r: Request = req.json()?;
     let mut query = InstanceQuery {
         resource_group_id: non_empty(&r.resource_group_id),
+        allowed_groups: crate::actions::allowed_groups(req),
         ..Default::default()
     };
     if let Some(list) = r.instance_ids.filter(|l| l.len > 0) {

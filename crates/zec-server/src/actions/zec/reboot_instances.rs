@@ -9,11 +9,11 @@ use zec_types::model::{InstanceBatchResponse, RebootInstancesRequest};
 
 pub async fn handle(app: &App, req: &VerifiedRequest) -> Result<Response, ApiError> {
     let r: RebootInstancesRequest = req.json()?;
-    let ids = super::batch_ids(r.instance_ids.as_deref())?;
+    let ids = crate::actions::batch_ids(r.instance_ids.as_deref())?;
     let op = Operation::Reboot {
         force: r.force_reboot.unwrap_or(false),
     };
-    let (_, failed) = super::operate(app, req, ids, op, Change::None).await?;
+    let (_, failed) = crate::actions::operate(app, req, ids, op, Change::None).await?;
     req.reply(&InstanceBatchResponse {
         instance_ids: failed,
     })

@@ -13,7 +13,7 @@ pub async fn handle(app: &App, req: &VerifiedRequest) -> Result<Response, ApiErr
     let r: CreateZecInstancesRequest = req.json()?;
     let account = req.caller.account;
     let directory = app.store.directory();
-    let group = match super::non_empty(&r.resource_group_id) {
+    let group = match crate::actions::non_empty(&r.resource_group_id) {
         Some(id) => directory.group(account, &id).ok_or_else(|| {
             ApiError::new(
                 ErrorCode::OperationFailedResourceGroupNotFound,
@@ -25,6 +25,7 @@ pub async fn handle(app: &App, req: &VerifiedRequest) -> Result<Response, ApiErr
             ApiError::internal()
         })?,
     };
+    crate::actions::check_group_allowed(req, &group.id)?;
     let plan = create::plan(&r, app.store.catalog(), account, &group.id)?;
     let created = app
         .store

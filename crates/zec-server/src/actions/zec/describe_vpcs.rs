@@ -1,8 +1,8 @@
 //! DescribeVpcs: the catalog's VPCs, as every account sees them (in its default resource
 //! group), with the account's own address usage.
 
-use super::{fuzzy, non_empty};
 use crate::App;
+use crate::actions::{fuzzy, non_empty};
 use crate::request::VerifiedRequest;
 use axum::response::Response;
 use zec_core::Page;

@@ -9,8 +9,8 @@ use zec_types::model::{Empty, InstanceIdRequest};
 
 pub async fn handle(app: &App, req: &VerifiedRequest) -> Result<Response, ApiError> {
     let r: InstanceIdRequest = req.json()?;
-    let instance = super::one_instance(app, req, &r.instance_id)?;
+    let instance = crate::actions::one_instance(app, req, &r.instance_id)?;
     let change = Change::IpForward(true);
-    super::operate(app, req, vec![instance.id], Operation::SetIpForward, change).await?;
+    crate::actions::operate(app, req, vec![instance.id], Operation::SetIpForward, change).await?;
     req.reply(&Empty {})
 }

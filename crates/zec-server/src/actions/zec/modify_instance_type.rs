@@ -10,7 +10,7 @@ use zec_types::{ApiError, ErrorCode};
 
 pub async fn handle(app: &App, req: &VerifiedRequest) -> Result<Response, ApiError> {
     let r: ModifyInstanceTypeRequest = req.json()?;
-    let instance = super::one_instance(app, req, &r.instance_id)?;
+    let instance = crate::actions::one_instance(app, req, &r.instance_id)?;
     let type_id = required("instanceType", &r.instance_type)?;
     let catalog = app.store.catalog();
     let zone = catalog.zone(&instance.zone_id);
@@ -46,7 +46,8 @@ pub async fn handle(app: &App, req: &VerifiedRequest) -> Result<Response, ApiErr
         cpu: itype.cpu,
         memory: itype.memory,
     };
-    let (done, _) = super::operate(app, req, vec![instance.id], Operation::Resize, change).await?;
+    let (done, _) =
+        crate::actions::operate(app, req, vec![instance.id], Operation::Resize, change).await?;
     req.reply(&ModifyInstanceTypeResponse {
         order_number: done.order_number.to_string(),
     })

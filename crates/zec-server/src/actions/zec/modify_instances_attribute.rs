@@ -12,10 +12,10 @@ use zec_types::model::{Empty, ModifyInstancesAttributeRequest};
 
 pub async fn handle(app: &App, req: &VerifiedRequest) -> Result<Response, ApiError> {
     let r: ModifyInstancesAttributeRequest = req.json()?;
-    let ids = super::batch_ids(r.instance_ids.as_deref())?;
+    let ids = crate::actions::batch_ids(r.instance_ids.as_deref())?;
     let name = required("instanceName", &r.instance_name)?;
     check_instance_name(name)?;
     let change = Change::Rename(name.to_owned());
-    super::operate(app, req, ids, Operation::ModifyAttributes, change).await?;
+    crate::actions::operate(app, req, ids, Operation::ModifyAttributes, change).await?;
     req.reply(&Empty {})
 }

@@ -1,7 +1,7 @@
 //! DescribeSubnets: the catalog's subnets, with the account's own address usage.
 
-use super::{fuzzy, non_empty};
 use crate::App;
+use crate::actions::{fuzzy, non_empty};
 use crate::request::VerifiedRequest;
 use axum::response::Response;
 use zec_core::Page;

@@ -1,0 +1,22 @@
+//! Service `zec`: elastic compute.
+
+pub mod create_zec_instances;
+pub mod describe_images;
+pub mod describe_instances;
+pub mod describe_instances_status;
+pub mod describe_security_groups;
+pub mod describe_subnets;
+pub mod describe_vpcs;
+pub mod describe_zone_instance_config_infos;
+pub mod describe_zones;
+pub mod modify_instance_type;
+pub mod modify_instances_attribute;
+pub mod modify_instances_resource_group;
+pub mod reboot_instances;
+pub mod release_instances;
+pub mod reset_instance;
+pub mod reset_instance_password;
+pub mod start_instances;
+pub mod start_ip_forward;
+pub mod stop_instances;
+pub mod stop_ip_forward;
