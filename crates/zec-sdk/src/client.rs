@@ -302,20 +302,42 @@ impl Client {
     }
 }
 
-macro_rules! zec_actions {
-    ($($(#[$doc:meta])* $method:ident => $action:literal ($req:ty) -> $resp:ty;)*) => {
+macro_rules! actions {
+    ($service:literal, $version:expr; $($(#[$doc:meta])* $method:ident => $action:literal ($req:ty) -> $resp:ty;)*) => {
         impl Client {
             $(
                 $(#[$doc])*
                 pub async fn $method(&self, request: &$req) -> Result<Response<$resp>, Error> {
-                    self.call("zec", ZEC_VERSION, $action, request).await
+                    self.call($service, $version, $action, request).await
                 }
             )*
         }
     };
 }
 
-zec_actions! {
+/// The `user` API version this client speaks.
+pub const USER_VERSION: &str = "2024-05-29";
+/// The `zrm` API version this client speaks.
+pub const ZRM_VERSION: &str = "2025-10-14";
+
+actions! {
+    "user", USER_VERSION;
+    describe_resource_groups => "DescribeResourceGroups" (Empty) -> DescribeResourceGroupsResponse;
+    create_resource_group => "CreateResourceGroup" (CreateResourceGroupRequest) -> ResourceGroup;
+    modify_resource_group => "ModifyResourceGroup" (ModifyResourceGroupRequest) -> ResourceGroup;
+    /// Deletes an empty resource group.
+    delete_resource_group => "DeleteResourceGroup" (DeleteResourceGroupRequest) -> Empty;
+    add_resource_resource_group => "AddResourceResourceGroup"
+        (AddResourceResourceGroupRequest) -> Empty;
+}
+
+actions! {
+    "zrm", ZRM_VERSION;
+    modify_resource_tags => "ModifyResourceTags" (ModifyResourceTagsRequest) -> Empty;
+}
+
+actions! {
+    "zec", ZEC_VERSION;
     /// The status of instances (paged; `instanceIds` up to 100).
     describe_instances_status => "DescribeInstancesStatus"
         (DescribeInstancesStatusRequest) -> DescribeInstancesStatusResponse;
@@ -345,4 +367,11 @@ zec_actions! {
     reset_instance_password => "ResetInstancePassword" (ResetInstancePasswordRequest) -> Empty;
     start_ip_forward => "StartIpForward" (InstanceIdRequest) -> Empty;
     stop_ip_forward => "StopIpForward" (InstanceIdRequest) -> Empty;
+}
+
+actions! {
+    "zec", "2024-04-01";
+    /// zec 2024-04-01 only.
+    modify_instances_resource_group => "ModifyInstancesResourceGroup"
+        (ModifyInstancesResourceGroupRequest) -> Empty;
 }

@@ -188,7 +188,12 @@ impl Server {
     /// A second account with its own key, made with the admin subcommands.
     pub fn new_account(&self, name: &str) -> Client {
         self.admin(&["accounts", "create", name]);
-        let out = self.admin(&["keys", "create", "--account", name]);
+        self.key(&["keys", "create", "--account", name])
+    }
+
+    /// A client for a key made with `args` (`keys create ...`).
+    pub fn key(&self, args: &[&str]) -> Client {
+        let out = self.admin(args);
         let field = |k: &str| {
             out.lines()
                 .find_map(|l| l.strip_prefix(k))

@@ -10,6 +10,7 @@ mod describe_status;
 mod faults;
 mod lifecycle;
 mod process;
+mod tenancy;
 
 use zec_sdk::Client;
 use zec_sdk::model::{CreateZecInstancesRequest, DescribeInstancesStatusRequest};
