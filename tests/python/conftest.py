@@ -8,7 +8,9 @@
 * ``manual_zecd`` (one per module) is a zecd with ``--clock manual`` and the default phase
   durations (``DEFAULT_PHASE_MS``): nothing moves until a test advances its clock.
 * ``ZecdServer`` builds SDK clients (HMAC ``Credential`` or ``TokenCredential``, API version
-  2025-09-01 or 2024-04-01, any ``Config`` keyword, e.g. ``rate_limit_max_retries``), runs the
+  2025-09-01 or 2024-04-01, any ``Config`` keyword, e.g. ``rate_limit_max_retries``; the
+  ``user`` and ``zrm`` clients with ``user_client``/``zrm_client``, all four at once with
+  ``clients``; every client records the HTTP status of its last answer in ``last_status``), runs the
   admin subcommands on its data directory, sends raw requests signed with ZC2-HMAC-SHA256
   (implemented here, spec §1.4) for what the SDK cannot send, calls the admin API
   (``admin_api``/``admin_call``, and ``clock``, ``advance``, ``create_faults``, ``faults``,
@@ -50,6 +52,10 @@ from zenlayercloud.zec.v20240401 import models as models_2024  # noqa: E402
 from zenlayercloud.zec.v20240401.zec_client import ZecClient as ZecClient2024  # noqa: E402
 from zenlayercloud.zec.v20250901 import models as models_2025  # noqa: E402
 from zenlayercloud.zec.v20250901.zec_client import ZecClient as ZecClient2025  # noqa: E402
+from zenlayercloud.user.v20240529 import models as user_models  # noqa: E402
+from zenlayercloud.user.v20240529.user_client import UserClient  # noqa: E402
+from zenlayercloud.zrm.v20251014 import models as zrm_models  # noqa: E402
+from zenlayercloud.zrm.v20251014.zrm_client import ZrmClient  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 ZECD_BIN = Path(os.environ.get("ZECD_BIN") or REPO / "target" / "debug" / "zecd")
@@ -61,6 +67,9 @@ DEFAULT_ACCOUNT = "default"
 V2025 = "2025-09-01"
 V2024 = "2024-04-01"
 VERSIONS = (V2025, V2024)
+USER_VERSION = "2024-05-29"
+ZRM_VERSION = "2025-10-14"
+DEFAULT_GROUP_NAME = "Default Resource Group"
 
 ALGORITHM = "ZC2-HMAC-SHA256"
 
@@ -223,6 +232,35 @@ def wait_for_status(client, ids: list[str], status: str = "RUNNING",
     return history
 
 
+def _record_status(client) -> None:
+    """Makes ``client.last_status`` the HTTP status of the client's last answer (the SDK's
+    exceptions do not carry it). Only this client instance is wrapped; the SDK is unchanged."""
+    send = client._send_request
+    client.last_status = None
+
+    def recording(req):
+        resp = send(req)
+        client.last_status = resp.status
+        return resp
+
+    client._send_request = recording
+
+
+@dataclass
+class SdkClients:
+    """The SDK clients of one credential: zec 2025-09-01 and 2024-04-01, user, zrm."""
+    zec: object
+    zec24: object
+    user: object
+    zrm: object
+
+
+def sdk_status_error(client, action: str, **fields) -> tuple[str, int]:
+    """Calls ``action`` expecting an error; returns its (code, HTTP status)."""
+    e = sdk_error(client, action, **fields)
+    return e.code, client.last_status
+
+
 # --------------------------------------------------------------------------------------------
 # The server.
 
@@ -345,8 +383,18 @@ class ZecdServer:
     def create_account(self, name: str) -> str:
         return self.admin("accounts", "create", name)
 
-    def create_key(self, account: str = DEFAULT_ACCOUNT) -> tuple[str, str]:
-        out = self.admin("keys", "create", "--account", account)
+    @staticmethod
+    def _scope_args(read_only: bool, resource_groups: Iterable[str]) -> list[str]:
+        args = ["--read-only"] if read_only else []
+        for g in resource_groups:
+            args += ["--resource-group", g]
+        return args
+
+    def create_key(self, account: str = DEFAULT_ACCOUNT, read_only: bool = False,
+                   resource_groups: Iterable[str] = ()) -> tuple[str, str]:
+        """``zecd keys create``; ``read_only``/``resource_groups`` limit what the key may do."""
+        out = self.admin("keys", "create", "--account", account,
+                         *self._scope_args(read_only, resource_groups))
         values = dict(
             line.strip().split("=", 1) for line in out.splitlines() if "=" in line)
         return (values["ZENLAYERCLOUD_ACCESS_KEY_ID"], values["ZENLAYERCLOUD_ACCESS_KEY_PASSWORD"])
@@ -354,10 +402,12 @@ class ZecdServer:
     def delete_key(self, key_id: str, account: str = DEFAULT_ACCOUNT) -> str:
         return self.admin("keys", "delete", key_id, "--account", account)
 
-    def create_token(self, account: str = DEFAULT_ACCOUNT) -> tuple[str, str]:
+    def create_token(self, account: str = DEFAULT_ACCOUNT, read_only: bool = False,
+                     resource_groups: Iterable[str] = ()) -> tuple[str, str]:
         """Returns (token id, token)."""
-        lines = [l.strip() for l in self.admin("tokens", "create", "--account", account)
-                 .splitlines() if l.strip()]
+        out = self.admin("tokens", "create", "--account", account,
+                         *self._scope_args(read_only, resource_groups))
+        lines = [l.strip() for l in out.splitlines() if l.strip()]
         for i, line in enumerate(lines):
             m = re.match(r"token id (tok-\S+)$", line)
             if m:
@@ -366,6 +416,11 @@ class ZecdServer:
 
     def delete_token(self, token_id: str, account: str = DEFAULT_ACCOUNT) -> str:
         return self.admin("tokens", "delete", token_id, "--account", account)
+
+    def account_clients(self, name: str) -> "SdkClients":
+        """Creates the account ``name`` and a key of it; returns that key's SDK clients."""
+        self.create_account(name)
+        return self.clients(*self.create_key(name))
 
     # ---- SDK clients ----
 
@@ -390,14 +445,42 @@ class ZecdServer:
     def token_client(self, token: str, version: str = V2025):
         return self._client(TokenCredential(token), version, None)
 
+    def user_client(self, key_id: str | None = None, password: str | None = None,
+                    token: str | None = None):
+        """An SDK UserClient (resource groups, 2024-05-29): a token's, else an HMAC key's (the
+        root key unless given)."""
+        return self._client(self._credential(key_id, password, token), USER_VERSION, None)
+
+    def zrm_client(self, key_id: str | None = None, password: str | None = None,
+                   token: str | None = None):
+        """An SDK ZrmClient (tags, 2025-10-14), credentials as :meth:`user_client`."""
+        return self._client(self._credential(key_id, password, token), ZRM_VERSION, None)
+
+    def clients(self, key_id: str | None = None, password: str | None = None,
+                token: str | None = None) -> "SdkClients":
+        """The four SDK clients of one credential."""
+        cred = self._credential(key_id, password, token)
+        return SdkClients(*(self._client(cred, v, None)
+                            for v in (V2025, V2024, USER_VERSION, ZRM_VERSION)))
+
+    def _credential(self, key_id: str | None, password: str | None, token: str | None):
+        if token is not None:
+            return TokenCredential(token)
+        return Credential(key_id or self.key_id, password or self.password)
+
     def _client(self, cred, version: str, domain: str | None, **config):
         if version == V2025:
             c, m = ZecClient2025(cred, self.config(domain, **config)), models_2025
         elif version == V2024:
             c, m = ZecClient2024(cred, self.config(domain, **config)), models_2024
+        elif version == USER_VERSION:
+            c, m = UserClient(cred, self.config(domain, **config)), user_models
+        elif version == ZRM_VERSION:
+            c, m = ZrmClient(cred, self.config(domain, **config)), zrm_models
         else:
             raise ValueError(version)
         c.models = m
+        _record_status(c)
         return c
 
     # ---- the admin API (POST /_zecd/api, root key only) ----

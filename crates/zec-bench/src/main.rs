@@ -4,17 +4,17 @@
 //! p50/p99, the ratio to the ceiling, RSS, and the time to load and to restart.
 
 mod ceiling;
+mod filters;
+mod fleet;
 mod process;
 mod wrk;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use clap::{Parser, Subcommand};
 use process::Zecd;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
-use zec_sdk::model::{
-    CreateZecInstancesRequest, DescribeInstancesRequest, DescribeInstancesStatusRequest,
-};
+use zec_sdk::model::{DescribeInstancesRequest, DescribeInstancesStatusRequest};
 use zec_sdk::{Client, Config, Credential};
 
 #[derive(Parser)]
@@ -90,7 +90,8 @@ async fn describe_status(args: Args) -> Result<()> {
 
     eprintln!("loading {} instances ...", args.instances);
     let started = Instant::now();
-    let ids = load(&api, args.instances).await?;
+    let fleet = fleet::load(&api, args.instances).await?;
+    let ids = &fleet.ids;
     let load_time = started.elapsed();
     eprintln!("loaded in {load_time:.1?}; waiting for every deployment to finish ...");
     let settle_started = Instant::now();
@@ -137,7 +138,7 @@ async fn describe_status(args: Args) -> Result<()> {
     // sent to an endpoint that answers with a fixed body as large as zecd's answer to it.
     let mut results = Vec::new();
     for (name, body) in &cases {
-        let headers = signed_headers(&zecd.addr, body);
+        let headers = signed_headers(&zecd.addr, "DescribeInstancesStatus", body);
         let size = response_size(&zecd.addr, body, &headers).await?;
         let ceiling = ceiling::spawn(size)?;
         let roof = wrk::run(
@@ -151,6 +152,7 @@ async fn describe_status(args: Args) -> Result<()> {
         let measured = wrk::run(&zecd.addr, name, body, &headers, &args)?;
         results.push((measured, roof, size));
     }
+    let filtered = filters::measure(&zecd.addr, &fleet, &args).await?;
     let rss_after = zecd.rss_kib()?;
 
     eprintln!("restarting zecd with {} instances ...", args.instances);
@@ -200,6 +202,24 @@ async fn describe_status(args: Args) -> Result<()> {
         args.instances as f64 / load_time.as_secs_f64(),
         settle_time
     );
+    println!();
+    println!(
+        "Filters over the same {} instances (DescribeInstances unless noted, first page of 20):",
+        args.instances
+    );
+    println!();
+    println!("| filter | matches | requests/s | p50 | p99 |");
+    println!("|---|---:|---:|---:|---:|");
+    for (r, total) in &filtered {
+        println!(
+            "| {} | {total} | {:.0} | {} | {} |",
+            r.name,
+            r.rps,
+            wrk::fmt_latency(r.p50),
+            wrk::fmt_latency(r.p99)
+        );
+    }
+    println!();
     println!(
         "RSS: {} MiB loaded, {} MiB after the runs",
         rss_loaded / 1024,
@@ -221,48 +241,13 @@ fn tempfile_dir() -> Result<PathBuf> {
     Ok(dir)
 }
 
-/// Creates `n` instances, 100 per call, 8 calls at a time.
-async fn load(api: &Client, n: u64) -> Result<Vec<String>> {
-    const PER_CALL: u64 = 100;
-    const PARALLEL: u64 = 8;
-    let calls = n.div_ceil(PER_CALL);
-    let mut ids = Vec::with_capacity(n as usize);
-    let mut next = 0;
-    while next < calls {
-        let batch: Vec<_> = (next..(next + PARALLEL).min(calls))
-            .map(|c| {
-                let api = api.clone();
-                let count = PER_CALL.min(n - c * PER_CALL);
-                tokio::spawn(async move {
-                    api.create_zec_instances(&CreateZecInstancesRequest {
-                        zone_id: Some("asia-east-1a".into()),
-                        image_id: Some("ubuntu2404_20240712".into()),
-                        instance_type: Some("z2a.cpu.1".into()),
-                        subnet_id: Some("1272168087751233112".into()),
-                        password: Some("Passw0rd!".into()),
-                        instance_count: Some(count as i64),
-                        instance_name: Some("bench-[0,6]".into()),
-                        ..Default::default()
-                    })
-                    .await
-                })
-            })
-            .collect();
-        next += batch.len() as u64;
-        for task in batch {
-            let r = task.await?.context("CreateZecInstances")?;
-            ids.extend(r.data.instance_id_set);
-        }
-        if next % 1000 == 0 {
-            eprintln!("  {} instances", ids.len());
-        }
-    }
-    ids.sort_unstable_by_key(|id| id.parse::<u64>().unwrap_or(0));
-    Ok(ids)
-}
-
 /// The size of zecd's answer to a request.
 async fn response_size(addr: &str, body: &str, headers: &[(String, String)]) -> Result<usize> {
+    Ok(response(addr, body, headers).await?.len())
+}
+
+/// zecd's answer to a request.
+async fn response(addr: &str, body: &str, headers: &[(String, String)]) -> Result<bytes::Bytes> {
     use http_body_util::{BodyExt, Full};
     let mut req = hyper::Request::post(format!("http://{addr}/api/v2/zec"));
     for (k, v) in headers {
@@ -275,7 +260,7 @@ async fn response_size(addr: &str, body: &str, headers: &[(String, String)]) -> 
     if response.status() != 200 {
         bail!("{body}: HTTP {}", response.status());
     }
-    Ok(response.into_body().collect().await?.to_bytes().len())
+    Ok(response.into_body().collect().await?.to_bytes())
 }
 
 async fn wait_running(api: &Client) -> Result<()> {
@@ -294,8 +279,8 @@ async fn wait_running(api: &Client) -> Result<()> {
     }
 }
 
-/// Headers of a signed DescribeInstancesStatus request, valid for five minutes.
-fn signed_headers(addr: &str, body: &str) -> Vec<(String, String)> {
+/// Headers of a signed request, valid for five minutes.
+fn signed_headers(addr: &str, action: &str, body: &str) -> Vec<(String, String)> {
     let ts = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -312,7 +297,7 @@ fn signed_headers(addr: &str, body: &str) -> Vec<(String, String)> {
     );
     vec![
         ("Content-Type".into(), "application/json".into()),
-        ("x-zc-action".into(), "DescribeInstancesStatus".into()),
+        ("x-zc-action".into(), action.into()),
         ("x-zc-version".into(), "2025-09-01".into()),
         ("x-zc-signature-method".into(), "ZC2-HMAC-SHA256".into()),
         ("x-zc-timestamp".into(), ts),

@@ -23,7 +23,7 @@ pub struct Index {
 }
 
 /// A value of a filter, within one account.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Key {
     Group(Atom),
     Zone(Atom),
@@ -258,39 +258,69 @@ impl Index {
             return Listing::empty();
         };
         let plan = Plan::new(acct, q, now);
-        match plan.driver {
-            Driver::List(list) if plan.exact => self.page_of(acct, list, q, page, now, row),
-            driver => {
-                // Walk the candidates in creation order, checking every filter and counting
-                // every match.
-                let range = page.range(usize::MAX);
-                let mut total = 0usize;
-                let mut items = Vec::new();
-                let mut visit = |id: u64| {
-                    let Some(i) = self.get(account, id) else {
-                        return;
-                    };
-                    let Some(status) = status_now(i, now) else {
-                        return;
-                    };
-                    if !q.matches(i, status) {
-                        return;
-                    }
-                    if range.contains(&total) {
-                        items.push(row(i, status));
-                    }
-                    total += 1;
+        if let (Source::Lists(lists), false) = (&plan.source, plan.residual)
+            && lists.len() <= 1
+        {
+            let list = lists.first().copied().unwrap_or(&acct.all);
+            return self.page_of(acct, list, q, page, now, row);
+        }
+        // Walk the candidates in creation order, counting every match. Without residual
+        // filters the lists alone decide, and only the page's instances are looked at.
+        let gone = self.gone(acct, q, now);
+        let range = page.range(usize::MAX);
+        let mut total = 0usize;
+        let mut items = Vec::new();
+        let mut visit = |id: u64| {
+            if gone.binary_search(&id).is_ok() {
+                return;
+            }
+            if plan.residual {
+                let Some(i) = self.get(account, id) else {
+                    return;
                 };
-                match driver {
-                    Driver::Ids(ids) => ids.into_iter().for_each(&mut visit),
-                    Driver::List(list) => list.iter().for_each(&mut visit),
+                let Some(status) = status_now(i, now) else {
+                    return;
+                };
+                if !q.matches(i, status) {
+                    return;
                 }
-                Listing {
-                    total: total as u64,
-                    items,
+                if range.contains(&total) {
+                    items.push(row(i, status));
+                }
+            } else if range.contains(&total) {
+                let i = &self.instances[&id];
+                if let Some(status) = status_now(i, now) {
+                    items.push(row(i, status));
                 }
             }
+            total += 1;
+        };
+        match plan.source {
+            Source::Ids(ids) => ids.into_iter().for_each(&mut visit),
+            Source::Lists(lists) if lists.is_empty() => acct.all.iter().for_each(&mut visit),
+            Source::Lists(lists) => crate::ordered::intersect(&lists).for_each(&mut visit),
         }
+        Listing {
+            total: total as u64,
+            items,
+        }
+    }
+
+    /// Instances matching the query whose removal is due: no longer listed, even before the
+    /// writer deletes them. Sorted.
+    fn gone(&self, acct: &AccountIndex, q: &InstanceQuery, now: Millis) -> Vec<u64> {
+        let mut gone: Vec<u64> = acct
+            .purging
+            .iter()
+            .copied()
+            .filter(|id| {
+                self.instances
+                    .get(id)
+                    .is_some_and(|i| status_now(i, now).is_none() && q.matches(i, i.status))
+            })
+            .collect();
+        gone.sort_unstable();
+        gone
     }
 
     /// A page of a list that is exactly the answer, but for instances whose removal is due:
@@ -343,16 +373,19 @@ impl Index {
 }
 
 /// Where a query's candidates come from.
-enum Driver<'a> {
+enum Source<'a> {
     /// Listed ids (sorted, deduplicated), or the owners of an address.
     Ids(Vec<u64>),
-    List(&'a OrderedIds),
+    /// The lists the filters name, to be intersected; none: every instance.
+    Lists(Vec<&'a OrderedIds>),
 }
 
 struct Plan<'a> {
-    driver: Driver<'a>,
-    /// Whether the driver list is exactly the answer (one filter, served by its list).
-    exact: bool,
+    source: Source<'a>,
+    /// Whether each candidate must still be checked against the query (filters no list
+    /// answers exactly: explicit ids, addresses, name substrings, several allowed groups,
+    /// statuses while a phase is overdue).
+    residual: bool,
 }
 
 impl<'a> Plan<'a> {
@@ -362,75 +395,65 @@ impl<'a> Plan<'a> {
             ids.sort_unstable();
             ids.dedup();
             return Plan {
-                driver: Driver::Ids(ids),
-                exact: false,
+                source: Source::Ids(ids),
+                residual: true,
             };
         }
         if let Some(ip) = q.ipv4 {
             let owner = acct.addresses.get(&u32::from(ip)).copied();
             return Plan {
-                driver: Driver::Ids(owner.into_iter().collect()),
-                exact: false,
+                source: Source::Ids(owner.into_iter().collect()),
+                residual: true,
             };
         }
-        let mut lists: Vec<&OrderedIds> = Vec::new();
-        let mut filters = 0;
-        let mut add = |key: Option<Key>| {
-            if let Some(key) = key {
-                lists.push(acct.list(&key));
-            }
-        };
-        add(q
-            .resource_group_id
-            .as_deref()
-            .map(|g| Key::Group(Atom::new(g))));
-        add(q.zone_id.as_deref().map(|z| Key::Zone(Atom::new(z))));
-        add(q.image_id.as_deref().map(|i| Key::Image(Atom::new(i))));
-        add(q.instance_type.as_deref().map(|t| Key::Type(Atom::new(t))));
-        add(q
-            .instance_type_series
-            .as_deref()
-            .map(|s| Key::Series(Atom::new(s))));
-        for k in &q.tag_keys {
-            add(Some(Key::TagName(k.as_str().into())));
-        }
-        for (k, v) in &q.tags {
-            add(Some(Key::Tag(k.as_str().into(), v.as_str().into())));
-        }
-        filters += lists.len();
+        let mut keys: Vec<Key> = Vec::new();
+        let mut residual = false;
+        keys.extend(
+            q.resource_group_id
+                .as_deref()
+                .map(|g| Key::Group(Atom::new(g))),
+        );
+        keys.extend(q.zone_id.as_deref().map(|z| Key::Zone(Atom::new(z))));
+        keys.extend(q.image_id.as_deref().map(|i| Key::Image(Atom::new(i))));
+        keys.extend(q.instance_type.as_deref().map(|t| Key::Type(Atom::new(t))));
+        keys.extend(
+            q.instance_type_series
+                .as_deref()
+                .map(|s| Key::Series(Atom::new(s))),
+        );
+        keys.extend(q.tag_keys.iter().map(|k| Key::TagName(k.as_str().into())));
+        keys.extend(
+            q.tags
+                .iter()
+                .map(|(k, v)| Key::Tag(k.as_str().into(), v.as_str().into())),
+        );
         if let Some(s) = q.status {
-            filters += 1;
             // Stored statuses lag behind phases that have come due but are not written yet.
-            if !acct.overdue(now) {
-                lists.push(acct.list(&Key::Status(s)));
+            if acct.overdue(now) {
+                residual = true;
             } else {
-                filters += 1;
+                keys.push(Key::Status(s));
             }
         }
         if let Some(name) = &q.name {
-            // A substring shorter than three letters has no trigram: every name is checked.
-            filters += 2;
-            lists.extend(trigrams(name).map(|g| acct.list(&Key::Trigram(g))));
+            // The trigrams narrow; the substring itself is checked on each candidate (and a
+            // substring shorter than three letters has none).
+            residual = true;
+            keys.extend(trigrams(name).map(Key::Trigram));
         }
-        if let Some(allowed) = &q.allowed_groups {
-            filters += 1;
-            if let [only] = allowed.as_slice() {
-                lists.push(acct.list(&Key::Group(only.clone())));
-            } else {
-                filters += 1;
-            }
+        match q.allowed_groups.as_deref() {
+            None => {}
+            Some([only]) => keys.push(Key::Group(only.clone())),
+            Some(_) => residual = true,
         }
         if q.ipv6.is_some() {
-            filters += 2;
+            residual = true;
         }
-        let exact = filters <= 1;
-        let driver = lists
-            .into_iter()
-            .min_by_key(|l| l.len())
-            .unwrap_or(&acct.all);
+        keys.sort_unstable();
+        keys.dedup();
         Plan {
-            driver: Driver::List(driver),
-            exact,
+            source: Source::Lists(keys.iter().map(|k| acct.list(k)).collect()),
+            residual,
         }
     }
 }

@@ -78,6 +78,23 @@ impl OrderedIds {
         true
     }
 
+    /// The smallest id that is `>= id`.
+    pub fn seek(&self, id: u64) -> Option<u64> {
+        if self.chunks.is_empty() {
+            return None;
+        }
+        let c = self.chunk_of(id);
+        let chunk = &self.chunks[c];
+        let at = chunk.partition_point(|&x| x < id);
+        match chunk.get(at) {
+            Some(&x) => Some(x),
+            None => self
+                .chunks
+                .get(c + 1)
+                .and_then(|next| next.first().copied()),
+        }
+    }
+
     /// How many ids are smaller than `id`.
     pub fn rank(&self, id: u64) -> usize {
         if self.chunks.is_empty() {
@@ -152,6 +169,9 @@ mod tests {
                     assert_eq!(ours.iter_from(from).take(7).collect::<Vec<_>>(), want);
                 }
                 assert_eq!(ours.rank(2_500), model.range(..2_500).count());
+                for probe in [0, id, 2_500, 4_999, 6_000] {
+                    assert_eq!(ours.seek(probe), model.range(probe..).next().copied());
+                }
                 assert_eq!(ours.iter().any(|x| x == id), model.contains(&id));
             }
         }
@@ -173,5 +193,57 @@ mod tests {
         assert_eq!(ids.rank(300_000), 100_000);
         assert!(ids.remove(3));
         assert_eq!(ids.iter_from(0).take(2).collect::<Vec<_>>(), [0, 6]);
+    }
+}
+
+/// The ids on every one of `lists`, in order: a leapfrog join, each list seeking past what the
+/// others ruled out, so that the cost follows the answer more than the longest list.
+pub fn intersect<'a>(lists: &[&'a OrderedIds]) -> impl Iterator<Item = u64> + 'a {
+    let mut lists: Vec<&'a OrderedIds> = lists.to_vec();
+    lists.sort_by_key(|l| l.len());
+    let mut next = lists.first().and_then(|l| l.seek(0));
+    std::iter::from_fn(move || {
+        'candidates: while let Some(candidate) = next {
+            for l in &lists[1..] {
+                match l.seek(candidate) {
+                    None => {
+                        next = None;
+                        return None;
+                    }
+                    Some(x) if x != candidate => {
+                        next = lists[0].seek(x);
+                        continue 'candidates;
+                    }
+                    Some(_) => {}
+                }
+            }
+            next = candidate.checked_add(1).and_then(|n| lists[0].seek(n));
+            return Some(candidate);
+        }
+        None
+    })
+}
+
+#[cfg(test)]
+mod join_tests {
+    use super::*;
+
+    #[test]
+    fn intersection_is_the_ids_on_every_list() {
+        let make = |step: u64| {
+            let mut l = OrderedIds::default();
+            for id in (0..30_000).step_by(step as usize) {
+                l.insert(id);
+            }
+            l
+        };
+        let (a, b, c) = (make(2), make(3), make(5));
+        let got: Vec<u64> = intersect(&[&a, &b, &c]).collect();
+        let want: Vec<u64> = (0..30_000).step_by(30).collect();
+        assert_eq!(got, want);
+        assert_eq!(intersect(&[&a]).count(), 15_000);
+        let empty = OrderedIds::default();
+        assert_eq!(intersect(&[&a, &empty]).count(), 0);
+        assert_eq!(intersect(&[]).count(), 0);
     }
 }
