@@ -255,6 +255,25 @@ class SdkClients:
     zrm: object
 
 
+def first_use(clients: "SdkClients") -> "SdkClients":
+    """Waits (up to 5 s) until a credential made by ``zecd keys/tokens create`` beside the
+    running server is accepted, and returns its clients. A brand-new credential can be refused
+    (AUTHFAILURE_SIGNATURE_FAILURE) while the server's directory reload races with its first
+    request; test_permissions.py tests that race on its own, the other tests wait it out."""
+
+    def accepted():
+        try:
+            sdk_call(clients.zec, "DescribeInstancesStatus", pageSize=1)
+            return True
+        except ZenlayerCloudSdkException as e:
+            if e.code != "AUTHFAILURE_SIGNATURE_FAILURE":
+                raise
+            return False
+
+    wait_until(accepted, timeout=5, interval=0.05, message="a new credential to be accepted")
+    return clients
+
+
 def sdk_status_error(client, action: str, **fields) -> tuple[str, int]:
     """Calls ``action`` expecting an error; returns its (code, HTTP status)."""
     e = sdk_error(client, action, **fields)
@@ -418,9 +437,10 @@ class ZecdServer:
         return self.admin("tokens", "delete", token_id, "--account", account)
 
     def account_clients(self, name: str) -> "SdkClients":
-        """Creates the account ``name`` and a key of it; returns that key's SDK clients."""
+        """Creates the account ``name`` and a key of it; returns that key's SDK clients, once
+        the key works (see :func:`first_use`)."""
         self.create_account(name)
-        return self.clients(*self.create_key(name))
+        return first_use(self.clients(*self.create_key(name)))
 
     # ---- SDK clients ----
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import threading
 import uuid
 
 import pytest
@@ -25,6 +26,8 @@ from conftest import (
     DEFAULT_GROUP_NAME,
     V2024,
     V2025,
+    ZenlayerCloudSdkException,
+    create_fields,
     create_instances,
     sdk_call,
     sdk_status_error,
@@ -97,6 +100,10 @@ def describe_members(c, gid: str, version: str = V2025) -> list[str]:
     ids = [i.instanceId for i in resp.dataSet]
     assert resp.totalCount == len(ids)
     return ids
+
+
+def _create(**overrides) -> dict:
+    return create_fields(**overrides)
 
 
 def where(c, ids: list[str]) -> dict[str, str]:
@@ -280,11 +287,6 @@ def test_an_empty_group_is_deleted(acct):
     assert members(acct, gid) == []
     # Its name may be used again, by a new group.
     assert create_group(acct, "temp") != gid
-
-
-def _create(**overrides) -> dict:
-    from conftest import create_fields
-    return create_fields(**overrides)
 
 
 def test_the_default_group_cannot_be_deleted(acct):
@@ -538,3 +540,70 @@ def test_a_group_filter_with_instance_ids_is_their_intersection(acct):
     assert (resp.totalCount, [s.instanceId for s in resp.dataSet]) == (2, inside)
     resp = sdk_call(acct.zec, "DescribeInstances", instanceIds=both, resourceGroupId=gid)
     assert (resp.totalCount, [i.instanceId for i in resp.dataSet]) == (2, inside)
+
+
+# ---- concurrency: a group is never deleted from under its instances ----
+
+def _race(first, second) -> tuple[object, object]:
+    """Runs two calls at the same moment; returns their results (an exception's code if
+    one raised)."""
+    results: list[object] = [None, None]
+    barrier = threading.Barrier(2)
+
+    def run(n, call):
+        barrier.wait()
+        try:
+            results[n] = call()
+        except ZenlayerCloudSdkException as e:
+            results[n] = e.code
+
+    threads = [threading.Thread(target=run, args=(n, call))
+               for n, call in enumerate((first, second))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results[0], results[1]
+
+
+RACERS = {
+    "CreateZecInstances": lambda c, gid, iid: sdk_call(
+        c.zec, "CreateZecInstances", **_create(resourceGroupId=gid)).instanceIdSet,
+    "AddResourceResourceGroup": lambda c, gid, iid: sdk_call(
+        c.user, "AddResourceResourceGroup", resourceGroupId=gid, resources=[iid]),
+    "ModifyInstancesResourceGroup": lambda c, gid, iid: sdk_call(
+        c.zec24, "ModifyInstancesResourceGroup", resourceGroupId=gid, instanceIds=[iid]),
+}
+
+
+@pytest.mark.parametrize("action", sorted(RACERS))
+def test_a_group_deleted_while_instances_join_it_never_leaves_them_in_no_group(server, acct,
+                                                                              action):
+    """DeleteResourceGroup and an action putting an instance into the same group, sent at the
+    same moment, 25 times: either the instance joined and the group stays (NOT_EMPTY), or the
+    group went and the action failed (GROUP_NOT_FOUND) — never both succeeding."""
+    [iid] = create_instances(acct.zec, 1)
+    both = []
+    for n in range(25):
+        gid = create_group(acct, f"race-{n}")
+        joined, deleted = _race(lambda: RACERS[action](acct, gid, iid),
+                                lambda: sdk_call(acct.user, "DeleteResourceGroup",
+                                                 resourceGroupId=gid))
+        if not isinstance(joined, str) and not isinstance(deleted, str):
+            both.append(gid)
+        else:
+            assert joined == GROUP_NOT_FOUND[0] or deleted == NOT_EMPTY[0], (joined, deleted)
+    listed = set(groups(acct))
+    resp = sdk_call(acct.zec, "DescribeInstances", pageSize=1000)
+    orphans = {i.instanceId: i.resourceGroupId for i in resp.dataSet
+               if i.resourceGroupId not in listed}
+    assert not both and not orphans, (
+        f"{len(both)} of 25 rounds both succeeded; instances in groups that do not exist: "
+        f"{orphans}")
+
+
+def test_concurrent_creates_of_one_name_make_one_group(acct):
+    made, refused = _race(lambda: create_group(acct, "once"), lambda: create_group(acct, "once"))
+    results = sorted([made, refused], key=str)
+    assert NAME_TAKEN[0] in results, results
+    assert list(groups(acct).values()).count("once") == 1

@@ -1,7 +1,9 @@
 //! What an allowed operation changes about an instance, besides its status.
 
 use crate::atom::Atom;
+use crate::create::MAX_TAGS;
 use crate::instance::Instance;
+use zec_types::{ApiError, ErrorCode};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Change {
@@ -39,6 +41,25 @@ pub struct Reinstall {
 }
 
 impl Change {
+    /// Whether the change may be made to the instance as it is: a resource carries at most
+    /// 20 tags.
+    pub fn check(&self, i: &Instance) -> Result<(), ApiError> {
+        if let Change::Tags { .. } = self {
+            let mut after = i.clone();
+            self.apply(&mut after);
+            if after.tags.len() > MAX_TAGS {
+                return Err(ApiError::new(
+                    ErrorCode::InvalidParameterExceedLength,
+                    format!(
+                        "A resource may carry at most {MAX_TAGS} tags; this would make {}.",
+                        after.tags.len()
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     pub fn apply(&self, i: &mut Instance) {
         match self {
             Change::None => {}

@@ -131,14 +131,11 @@ pub fn authenticate(
     }
 }
 
-/// The directory after a reload, if the database changed since the last one.
+/// The directory once it has caught up with the database (a credential made a moment ago by
+/// `zecd keys create` beside this server).
 fn refreshed(store: &Store) -> Option<std::sync::Arc<zec_store::Directory>> {
-    match store.refresh_directory() {
-        Ok(true) => Some(store.directory()),
-        Ok(false) => None,
-        Err(e) => {
-            tracing::warn!(error = %e, "directory reload failed");
-            None
-        }
+    if let Err(e) = store.refresh_directory() {
+        tracing::warn!(error = %e, "directory reload failed");
     }
+    Some(store.directory())
 }

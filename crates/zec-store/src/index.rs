@@ -215,6 +215,23 @@ impl Index {
             .unwrap_or(0)
     }
 
+    /// Private addresses the account's instances in these groups use in a subnet.
+    pub fn subnet_usage_in_groups(
+        &self,
+        account: AccountId,
+        subnet_id: &str,
+        groups: &[Atom],
+    ) -> u64 {
+        let Some(acct) = self.accounts.get(&account) else {
+            return 0;
+        };
+        groups
+            .iter()
+            .flat_map(|g| acct.list(&Key::Group(g.clone())).iter())
+            .filter(|id| self.instances[id].subnet_id == subnet_id)
+            .count() as u64
+    }
+
     /// Instance ids and statuses, for DescribeInstancesStatus.
     pub fn list_status(
         &self,

@@ -228,10 +228,19 @@ impl Store {
         Ok(index.list_instances(account, query, page, now))
     }
 
-    /// Private addresses the account uses in a subnet.
-    pub fn subnet_usage(&self, account: AccountId, subnet_id: &str) -> u64 {
+    /// Private addresses the account uses in a subnet; with `groups`, only its instances in
+    /// those resource groups count (what a credential limited to them may know).
+    pub fn subnet_usage(
+        &self,
+        account: AccountId,
+        subnet_id: &str,
+        groups: Option<&[Atom]>,
+    ) -> u64 {
         let index = self.core.index.read().unwrap_or_else(|e| e.into_inner());
-        index.subnet_usage(account, subnet_id)
+        match groups {
+            None => index.subnet_usage(account, subnet_id),
+            Some(groups) => index.subnet_usage_in_groups(account, subnet_id, groups),
+        }
     }
 
     /// Creates the planned instances, DEPLOYING; each ends its deployment RUNNING, or
@@ -365,18 +374,19 @@ impl Store {
 }
 
 impl Core {
+    /// Refreshes are one at a time: a caller that finds a refresh under way waits for it and
+    /// then sees its result, rather than a version marked seen but not loaded yet.
     fn refresh_directory(&self) -> Result<bool, StoreError> {
+        let mut seen = self.data_version.lock().unwrap_or_else(|e| e.into_inner());
         let version: i64 = {
             let conn = self.admin.lock().unwrap_or_else(|e| e.into_inner());
             conn.pragma_query_value(None, "data_version", |r| r.get(0))?
         };
-        let mut seen = self.data_version.lock().unwrap_or_else(|e| e.into_inner());
         if *seen == version {
             return Ok(false);
         }
-        *seen = version;
-        drop(seen);
         self.reload_directory()?;
+        *seen = version;
         Ok(true)
     }
 

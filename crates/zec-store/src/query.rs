@@ -68,8 +68,12 @@ impl InstanceQuery {
     }
 }
 
+/// Names are ASCII (CreateZecInstances allows letters, digits, `-` and `.`), so case is folded
+/// the ASCII way, as the name index does: a needle with other letters matches nothing.
 fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
-    haystack.to_lowercase().contains(&needle.to_lowercase())
+    haystack
+        .to_ascii_lowercase()
+        .contains(&needle.to_ascii_lowercase())
 }
 
 /// One page of a result and the number of all matches.

@@ -21,7 +21,23 @@ impl Fixture {
         }
     }
 
+    /// The store, with accounts 1 and 2 (each with its default resource group).
     fn open(&self) -> Store {
+        let store = self.open_bare();
+        store
+            .admin(|conn| {
+                for name in ["one", "two"] {
+                    if crate::sqlite::admin::find_account(conn, name).is_err() {
+                        crate::sqlite::admin::create_account(conn, name)?;
+                    }
+                }
+                Ok(())
+            })
+            .unwrap();
+        store
+    }
+
+    fn open_bare(&self) -> Store {
         Store::open_sqlite(
             self.dir.path(),
             StoreOptions {
@@ -48,8 +64,18 @@ fn request(count: i64) -> CreateZecInstancesRequest {
     }
 }
 
+fn default_group(store: &Store, account: AccountId) -> String {
+    store.directory().default_group(account).unwrap().id.clone()
+}
+
 async fn create(store: &Store, account: AccountId, count: i64) -> Vec<Instance> {
-    let p = plan(&request(count), store.catalog(), account, "rg").unwrap();
+    let p = plan(
+        &request(count),
+        store.catalog(),
+        account,
+        &default_group(store, account),
+    )
+    .unwrap();
     store.create_instances(account, p).await.unwrap().instances
 }
 
@@ -147,7 +173,7 @@ async fn a_full_subnet_fails_the_whole_request_and_leaks_nothing() {
     let mut catalog = Catalog::builtin();
     catalog.subnets[0].cidr = "10.16.0.0/29".parse().unwrap(); // 5 assignable addresses
     let small = |count| {
-        let p = plan(&request(count), &catalog, 1, "rg").unwrap();
+        let p = plan(&request(count), &catalog, 1, &default_group(&store, 1)).unwrap();
         store.create_instances(1, p)
     };
     small(3).await.unwrap();
@@ -158,7 +184,7 @@ async fn a_full_subnet_fails_the_whole_request_and_leaks_nothing() {
     );
     assert_eq!(statuses(&store, 1).await.len(), 3);
     small(2).await.unwrap();
-    assert_eq!(store.subnet_usage(1, "1272168087751233112"), 5);
+    assert_eq!(store.subnet_usage(1, "1272168087751233112", None), 5);
 }
 
 trait TapSettle {
@@ -267,10 +293,10 @@ async fn release_twice_purges_and_frees_the_address() {
     assert!(
         matches!(err, StoreError::Api(e) if e.code == zec_types::ErrorCode::InvalidInstanceNotFound)
     );
-    assert_eq!(store.subnet_usage(1, "1272168087751233112"), 0);
+    assert_eq!(store.subnet_usage(1, "1272168087751233112", None), 0);
     let mut req = request(1);
     req.lan_ip = Some(first.private_ipv4.to_string());
-    let p = plan(&req, store.catalog(), 1, "rg").unwrap();
+    let p = plan(&req, store.catalog(), 1, &default_group(&store, 1)).unwrap();
     let again = store.create_instances(1, p).await.unwrap();
     assert_eq!(
         again.instances[0].private_ipv4, first.private_ipv4,

@@ -109,16 +109,35 @@ pub fn not_found(id: &str) -> ApiError {
     )
 }
 
-/// The instance an action that takes `instanceId` works on.
+/// The instance an action that takes `instanceId` works on. A credential limited to resource
+/// groups is refused an instance outside them here, before anything about it is looked at.
 pub fn one_instance(
     app: &App,
     req: &VerifiedRequest,
     id: &Option<String>,
 ) -> Result<Instance, ApiError> {
     let id = required("instanceId", id)?;
-    app.store
+    let instance = app
+        .store
         .instance(req.caller.account, instance_id(id)?)
-        .ok_or_else(|| not_found(id))
+        .ok_or_else(|| not_found(id))?;
+    check_instance_in_scope(req, &instance)?;
+    Ok(instance)
+}
+
+/// Refuses an instance outside the caller's resource groups, saying nothing about it.
+pub fn check_instance_in_scope(req: &VerifiedRequest, i: &Instance) -> Result<(), ApiError> {
+    if req.caller.scope.allows_group(&i.resource_group_id) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            ErrorCode::AuthFailureUnauthorizedOperation,
+            format!(
+                "The instance `{}` is in a resource group this credential may not touch.",
+                i.id
+            ),
+        ))
+    }
 }
 
 /// Applies an operation to instances (spec §4.2): unknown ids fail the whole request with

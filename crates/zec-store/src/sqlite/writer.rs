@@ -393,6 +393,11 @@ impl Writer {
                 current.push(instance);
             }
         }
+        // A change with limits (tags) is checked against every instance as it is now, before
+        // any is touched: all or nothing.
+        for instance in &current {
+            change.check(instance).map_err(StoreError::Api)?;
+        }
         let mut outcomes = Vec::with_capacity(current.len());
         for instance in current {
             let Some(mut instance) = self.settle(instance, now, overlay) else {
@@ -583,6 +588,19 @@ impl Writer {
         overlay: &mut Overlay,
     ) -> Result<Created, StoreError> {
         let template = &plan.template;
+        // The group was checked when the request came in; it may have been deleted since.
+        if self
+            .group_of(account, &template.resource_group_id, overlay)
+            .is_none()
+        {
+            return Err(StoreError::Api(ApiError::new(
+                ErrorCode::OperationFailedResourceGroupNotFound,
+                format!(
+                    "The resource group `{}` is not found.",
+                    template.resource_group_id
+                ),
+            )));
+        }
         let mut addresses = Vec::with_capacity(plan.names.len());
         for n in 0..plan.names.len() {
             let want = if n == 0 { plan.lan_ip } else { None };

@@ -22,7 +22,13 @@ pub async fn handle(app: &App, req: &VerifiedRequest) -> Result<Response, ApiErr
     let mut query = query(&r)?;
     query.allowed_groups = crate::actions::allowed_groups(req);
     id_filter(&mut query, r.instance_ids.as_deref())?;
-    let page = Page::from_request(r.page_size, r.page_num)?;
+    // As in DescribeInstancesStatus: listed ids without a page size all come back.
+    let default_size = if query.ids.is_some() {
+        crate::actions::MAX_IDS as i64
+    } else {
+        Page::DEFAULT_SIZE
+    };
+    let page = Page::from_request(Some(r.page_size.unwrap_or(default_size)), r.page_num)?;
     let listing = app
         .store
         .describe_instances(req.caller.account, &query, page)

@@ -23,6 +23,7 @@ pub fn handle(app: &App, req: &VerifiedRequest) -> Result<Response, ApiError> {
     }
     let region = non_empty(&r.region_id);
     let catalog = app.store.catalog();
+    let groups = crate::actions::allowed_groups(req);
     let matching: Vec<_> = catalog
         .subnets
         .iter()
@@ -51,7 +52,9 @@ pub fn handle(app: &App, req: &VerifiedRequest) -> Result<Response, ApiError> {
                 .vpc(&s.vpc)
                 .map(|v| v.name.clone())
                 .unwrap_or_default(),
-            usage_ipv4_count: app.store.subnet_usage(req.caller.account, &s.id),
+            usage_ipv4_count: app
+                .store
+                .subnet_usage(req.caller.account, &s.id, groups.as_deref()),
             usage_ipv6_count: 0,
             create_time: CATALOG_CREATE_TIME.into(),
             is_default: s.is_default,

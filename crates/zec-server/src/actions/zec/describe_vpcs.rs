@@ -21,6 +21,7 @@ pub fn handle(app: &App, req: &VerifiedRequest) -> Result<Response, ApiError> {
         max_items("vpcIds", ids, 100)?;
     }
     let account = req.caller.account;
+    let groups = crate::actions::allowed_groups(req);
     let directory = app.store.directory();
     let group = directory.default_group(account);
     let in_group =
@@ -51,7 +52,7 @@ pub fn handle(app: &App, req: &VerifiedRequest) -> Result<Response, ApiError> {
                 .subnets
                 .iter()
                 .filter(|s| s.vpc == v.id)
-                .map(|s| app.store.subnet_usage(account, &s.id))
+                .map(|s| app.store.subnet_usage(account, &s.id, groups.as_deref()))
                 .sum(),
             usage_ipv6_count: 0,
             security_group_id: v.security_group.clone(),

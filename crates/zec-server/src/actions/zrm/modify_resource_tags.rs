@@ -27,6 +27,7 @@ pub async fn handle(app: &App, req: &VerifiedRequest) -> Result<Response, ApiErr
         .store
         .instance(req.caller.account, id)
         .ok_or_else(not_found)?;
+    crate::actions::check_instance_in_scope(req, &instance)?;
     let replace = r.replace_tags.unwrap_or_default();
     let delete = r.delete_tag_keys.unwrap_or_default();
     max_items("replaceTags", &replace, MAX_TAGS)?;
