@@ -37,7 +37,7 @@ impl OrderedIds {
     /// Adds an id; returns false if it was there.
     pub fn insert(&mut self, id: u64) -> bool {
         if self.chunks.is_empty() {
-            self.chunks.push(Vec::with_capacity(MAX_CHUNK));
+            self.chunks.push(Vec::with_capacity(8));
         }
         let c = self.chunk_of(id);
         let chunk = &mut self.chunks[c];
