@@ -1,98 +1,27 @@
+//! The client: signs, sends, retries, and reads the envelope.
+
 use crate::Error;
-use crate::error::Redacted;
+use crate::config::{Config, Credential, Scheme};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::Request;
 use hyper_util::client::legacy::Client as HttpClient;
-use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use std::fmt;
 use std::ops::Deref;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 use zec_sign::SignedParts;
 use zec_types::envelope::{ErrorBody, Reply};
-use zec_types::model::*;
 
-/// The zec API version this client speaks.
-pub const ZEC_VERSION: &str = "2025-09-01";
+#[cfg(feature = "rustls")]
+type Connector = hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>;
+#[cfg(not(feature = "rustls"))]
+type Connector = hyper_util::client::legacy::connect::HttpConnector;
+
+const CONTENT_TYPE: &str = "application/json";
 const ADMIN_PATH: &str = "/_zecd/api";
 const ADMIN_VERSION: &str = "2026-11-01";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scheme {
-    Http,
-    Https,
-}
-
-impl Scheme {
-    fn as_str(self) -> &'static str {
-        match self {
-            Scheme::Http => "http",
-            Scheme::Https => "https",
-        }
-    }
-}
-
-/// Where to send requests and how patiently.
-#[derive(Debug, Clone)]
-pub struct Config {
-    pub scheme: Scheme,
-    /// Host and optional port, e.g. `console.zenlayer.com` or `127.0.0.1:8080`; also what is
-    /// signed as `host`.
-    pub domain: String,
-    pub timeout: Duration,
-    /// Retries on `REQUEST_LIMIT_EXCEEDED`, sleeping 1, 2, 4 … seconds as the official SDKs do.
-    pub rate_limit_retries: u32,
-}
-
-impl Config {
-    /// A zecd on this machine, over plain HTTP.
-    pub fn local(domain: &str) -> Self {
-        Self {
-            scheme: Scheme::Http,
-            domain: domain.to_owned(),
-            timeout: Duration::from_secs(60),
-            rate_limit_retries: 3,
-        }
-    }
-}
-
-/// How a client proves who it is.
-#[derive(Clone)]
-pub enum Credential {
-    /// An access key id and password, for ZC2-HMAC-SHA256.
-    AccessKey { id: String, password: String },
-    /// A bearer token (`pat_…`).
-    Bearer(String),
-}
-
-impl Credential {
-    pub fn access_key(id: &str, password: &str) -> Self {
-        Self::AccessKey {
-            id: id.trim().to_owned(),
-            password: password.trim().to_owned(),
-        }
-    }
-
-    pub fn bearer(token: &str) -> Self {
-        Self::Bearer(token.trim().to_owned())
-    }
-}
-
-impl fmt::Debug for Credential {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Credential::AccessKey { id, password } => f
-                .debug_struct("AccessKey")
-                .field("id", id)
-                .field("password", &Redacted(password))
-                .finish(),
-            Credential::Bearer(t) => f.debug_tuple("Bearer").field(&Redacted(t)).finish(),
-        }
-    }
-}
 
 /// A successful answer: the action's response and the request id.
 #[derive(Debug, Clone)]
@@ -109,16 +38,34 @@ impl<T> Deref for Response<T> {
     }
 }
 
+/// A client of one endpoint with one credential. Cheap to clone; clones share connections.
 #[derive(Clone)]
 pub struct Client {
-    http: HttpClient<HttpConnector, Full<Bytes>>,
+    http: HttpClient<Connector, Full<Bytes>>,
     config: Config,
     credential: Credential,
 }
 
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("config", &self.config)
+            .field("credential", &self.credential)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Client {
     pub fn new(config: Config, credential: Credential) -> Self {
-        let http = HttpClient::builder(TokioExecutor::new()).build_http();
+        #[cfg(feature = "rustls")]
+        let connector = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_webpki_roots()
+            .https_or_http()
+            .enable_http1()
+            .build();
+        #[cfg(not(feature = "rustls"))]
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let http = HttpClient::builder(TokioExecutor::new()).build(connector);
         Self {
             http,
             config,
@@ -126,12 +73,19 @@ impl Client {
         }
     }
 
+    /// A client configured from `ZENLAYERCLOUD_ACCESS_KEY_ID`, `ZENLAYERCLOUD_ACCESS_KEY_PASSWORD`,
+    /// `ZENLAYERCLOUD_DOMAIN` and `ZENLAYERCLOUD_SCHEME`, as the Terraform provider reads them.
+    pub fn from_env() -> Result<Self, Error> {
+        Ok(Self::new(Config::from_env()?, Credential::from_env()?))
+    }
+
     pub fn config(&self) -> &Config {
         &self.config
     }
 
-    /// Calls any action with any body: what the typed methods are made of.
-    pub async fn call<Req: Serialize, Resp: DeserializeOwned>(
+    /// Calls any action with any body: what the typed methods are made of. Retries on
+    /// `REQUEST_LIMIT_EXCEEDED` as configured, signing each attempt afresh.
+    pub async fn call<Req: Serialize + ?Sized, Resp: DeserializeOwned>(
         &self,
         service: &str,
         version: &str,
@@ -149,7 +103,7 @@ impl Client {
     }
 
     /// Calls an action of zecd's admin API (`/_zecd/api`; root credential only).
-    pub async fn call_admin<Req: Serialize, Resp: DeserializeOwned>(
+    pub async fn call_admin<Req: Serialize + ?Sized, Resp: DeserializeOwned>(
         &self,
         action: &str,
         request: &Req,
@@ -158,7 +112,7 @@ impl Client {
             .await
     }
 
-    async fn call_at<Req: Serialize, Resp: DeserializeOwned>(
+    async fn call_at<Req: Serialize + ?Sized, Resp: DeserializeOwned>(
         &self,
         path: &str,
         service: &str,
@@ -166,21 +120,19 @@ impl Client {
         action: &str,
         request: &Req,
     ) -> Result<Response<Resp>, Error> {
-        let body = Bytes::from(serde_json::to_vec(request).map_err(|e| Error::Decode {
-            status: 0,
-            detail: format!("request does not serialize: {e}"),
-        })?);
+        let body = Bytes::from(
+            serde_json::to_vec(request)
+                .map_err(|e| Error::Config(format!("the request does not serialize: {e}")))?,
+        );
         let mut attempt = 0;
         loop {
-            match self
-                .send(path, service, version, action, body.clone())
-                .await
-            {
+            let request = self.build_request_at(path, service, version, action, body.clone())?;
+            match self.send(request).await {
                 Err(Error::Api { code, .. })
                     if code == "REQUEST_LIMIT_EXCEEDED"
                         && attempt < self.config.rate_limit_retries =>
                 {
-                    tokio::time::sleep(Duration::from_secs(1 << attempt.min(16))).await;
+                    tokio::time::sleep((self.config.retry_delay)(attempt)).await;
                     attempt += 1;
                 }
                 other => return other,
@@ -188,7 +140,7 @@ impl Client {
         }
     }
 
-    /// The signed HTTP request for a call (for inspection, e.g. a dry run).
+    /// The signed HTTP request for a call, as it would be sent (for a dry run).
     pub fn build_request(
         &self,
         service: &str,
@@ -205,6 +157,15 @@ impl Client {
         )
     }
 
+    /// The signed HTTP request for a call of zecd's admin API.
+    pub fn build_admin_request(
+        &self,
+        action: &str,
+        body: Bytes,
+    ) -> Result<Request<Full<Bytes>>, Error> {
+        self.build_request_at(ADMIN_PATH, "admin", ADMIN_VERSION, action, body)
+    }
+
     fn build_request_at(
         &self,
         path: &str,
@@ -213,7 +174,6 @@ impl Client {
         action: &str,
         body: Bytes,
     ) -> Result<Request<Full<Bytes>>, Error> {
-        const CONTENT_TYPE: &str = "application/json";
         let domain = &self.config.domain;
         let mut b = Request::post(format!("{}://{domain}{path}", self.config.scheme.as_str()))
             .header("content-type", CONTENT_TYPE)
@@ -223,6 +183,9 @@ impl Client {
             .header("x-zc-service", service)
             .header("x-zc-sdk-lang", "rust")
             .header("x-zc-sdk-version", env!("CARGO_PKG_VERSION"));
+        if let Some(client) = &self.config.request_client {
+            b = b.header("x-zc-request-client", client.as_str());
+        }
         match &self.credential {
             Credential::AccessKey { id, password } => {
                 let timestamp = SystemTime::now()
@@ -249,25 +212,25 @@ impl Client {
             }
         }
         b.body(Full::new(body))
-            .map_err(|e| Error::Network(format!("cannot build the request: {e}")))
+            .map_err(|e| Error::Config(format!("cannot build the request: {e}")))
     }
 
     async fn send<Resp: DeserializeOwned>(
         &self,
-        path: &str,
-        service: &str,
-        version: &str,
-        action: &str,
-        body: Bytes,
+        request: Request<Full<Bytes>>,
     ) -> Result<Response<Resp>, Error> {
-        let request = self.build_request_at(path, service, version, action, body)?;
+        if self.config.scheme == Scheme::Https && !cfg!(feature = "rustls") {
+            return Err(Error::Config(
+                "this build of zec-sdk has no TLS (feature `rustls`); use http".into(),
+            ));
+        }
         let timeout = self.config.timeout;
         let exchange = async {
             let response = self
                 .http
                 .request(request)
                 .await
-                .map_err(|e| Error::Network(e.to_string()))?;
+                .map_err(|e| Error::Network(error_chain(&e)))?;
             let status = response.status().as_u16();
             let bytes = response
                 .into_body()
@@ -302,76 +265,13 @@ impl Client {
     }
 }
 
-macro_rules! actions {
-    ($service:literal, $version:expr; $($(#[$doc:meta])* $method:ident => $action:literal ($req:ty) -> $resp:ty;)*) => {
-        impl Client {
-            $(
-                $(#[$doc])*
-                pub async fn $method(&self, request: &$req) -> Result<Response<$resp>, Error> {
-                    self.call($service, $version, $action, request).await
-                }
-            )*
-        }
-    };
-}
-
-/// The `user` API version this client speaks.
-pub const USER_VERSION: &str = "2024-05-29";
-/// The `zrm` API version this client speaks.
-pub const ZRM_VERSION: &str = "2025-10-14";
-
-actions! {
-    "user", USER_VERSION;
-    describe_resource_groups => "DescribeResourceGroups" (Empty) -> DescribeResourceGroupsResponse;
-    create_resource_group => "CreateResourceGroup" (CreateResourceGroupRequest) -> ResourceGroup;
-    modify_resource_group => "ModifyResourceGroup" (ModifyResourceGroupRequest) -> ResourceGroup;
-    /// Deletes an empty resource group.
-    delete_resource_group => "DeleteResourceGroup" (DeleteResourceGroupRequest) -> Empty;
-    add_resource_resource_group => "AddResourceResourceGroup"
-        (AddResourceResourceGroupRequest) -> Empty;
-}
-
-actions! {
-    "zrm", ZRM_VERSION;
-    modify_resource_tags => "ModifyResourceTags" (ModifyResourceTagsRequest) -> Empty;
-}
-
-actions! {
-    "zec", ZEC_VERSION;
-    /// The status of instances (paged; `instanceIds` up to 100).
-    describe_instances_status => "DescribeInstancesStatus"
-        (DescribeInstancesStatusRequest) -> DescribeInstancesStatusResponse;
-    describe_instances => "DescribeInstances"
-        (DescribeInstancesRequest) -> DescribeInstancesResponse;
-    create_zec_instances => "CreateZecInstances"
-        (CreateZecInstancesRequest) -> CreateZecInstancesResponse;
-    describe_zones => "DescribeZones" (DescribeZonesRequest) -> DescribeZonesResponse;
-    describe_zone_instance_config_infos => "DescribeZoneInstanceConfigInfos"
-        (DescribeZoneInstanceConfigInfosRequest) -> DescribeZoneInstanceConfigInfosResponse;
-    describe_images => "DescribeImages" (DescribeImagesRequest) -> DescribeImagesResponse;
-    describe_vpcs => "DescribeVpcs" (DescribeVpcsRequest) -> DescribeVpcsResponse;
-    describe_subnets => "DescribeSubnets" (DescribeSubnetsRequest) -> DescribeSubnetsResponse;
-    describe_security_groups => "DescribeSecurityGroups"
-        (DescribeSecurityGroupsRequest) -> DescribeSecurityGroupsResponse;
-    /// Powers on STOPPED instances; answers the ids it could not start.
-    start_instances => "StartInstances" (StartInstancesRequest) -> InstanceBatchResponse;
-    stop_instances => "StopInstances" (StopInstancesRequest) -> InstanceBatchResponse;
-    reboot_instances => "RebootInstances" (RebootInstancesRequest) -> InstanceBatchResponse;
-    /// Moves instances to the recycle bin, or destroys instances already there.
-    release_instances => "ReleaseInstances" (ReleaseInstancesRequest) -> InstanceBatchResponse;
-    modify_instances_attribute => "ModifyInstancesAttribute"
-        (ModifyInstancesAttributeRequest) -> Empty;
-    modify_instance_type => "ModifyInstanceType"
-        (ModifyInstanceTypeRequest) -> ModifyInstanceTypeResponse;
-    reset_instance => "ResetInstance" (ResetInstanceRequest) -> Empty;
-    reset_instance_password => "ResetInstancePassword" (ResetInstancePasswordRequest) -> Empty;
-    start_ip_forward => "StartIpForward" (InstanceIdRequest) -> Empty;
-    stop_ip_forward => "StopIpForward" (InstanceIdRequest) -> Empty;
-}
-
-actions! {
-    "zec", "2024-04-01";
-    /// zec 2024-04-01 only.
-    modify_instances_resource_group => "ModifyInstancesResourceGroup"
-        (ModifyInstancesResourceGroupRequest) -> Empty;
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut source = e.source();
+    while let Some(inner) = source {
+        s.push_str(": ");
+        s.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    s
 }

@@ -19,6 +19,9 @@ pub enum Error {
     /// The answer was not what the API sends.
     #[error("unreadable response (HTTP {status}): {detail}")]
     Decode { status: u16, detail: String },
+    /// The client is not configured to make the call.
+    #[error("{0}")]
+    Config(String),
 }
 
 impl Error {
@@ -29,6 +32,7 @@ impl Error {
             Error::Network(_) => "NETWORK_ERROR",
             Error::Timeout(_) => "REQUEST_TIMED_OUT",
             Error::Decode { .. } => "JSON_PARSE_FAILED",
+            Error::Config(_) => "SDK_INVALID_REQUEST",
         }
     }
 
