@@ -5,11 +5,13 @@ mod harness;
 mod auth;
 mod bad_input;
 mod catalog;
+mod cli;
 mod create;
 mod describe_status;
 mod faults;
 mod lifecycle;
 mod process;
+mod sdk;
 mod tenancy;
 
 use zec_sdk::Client;
