@@ -89,3 +89,47 @@ actions! {
     /// Sets tags by key and removes keys.
     modify_resource_tags => "ModifyResourceTags" (ModifyResourceTagsRequest) -> Empty;
 }
+
+/// zecd's admin API (not the vendor's): its lifecycle clock and fault rules. Root key only.
+impl Client {
+    /// The lifecycle clock: `manual` or `system`, and its time.
+    pub async fn describe_clock(&self) -> Result<Response<ClockInfo>, Error> {
+        self.call_admin("DescribeClock", &Empty {}).await
+    }
+
+    /// Moves a manual clock forward (`"2s"`, `"500ms"`); returns once everything that came
+    /// due is written down.
+    pub async fn advance_clock(&self, by: &str) -> Result<Response<ClockInfo>, Error> {
+        self.call_admin(
+            "AdvanceClock",
+            &AdvanceClockRequest {
+                by: Some(by.to_owned()),
+            },
+        )
+        .await
+    }
+
+    /// Adds fault rules (`{"failures": [...], "errors": [...]}`, as zecd's `--faults` file).
+    pub async fn create_faults(
+        &self,
+        rules: &serde_json::Value,
+    ) -> Result<Response<CreateFaultsResponse>, Error> {
+        self.call_admin("CreateFaults", rules).await
+    }
+
+    /// The fault rules in force.
+    pub async fn describe_faults(&self) -> Result<Response<serde_json::Value>, Error> {
+        self.call_admin("DescribeFaults", &Empty {}).await
+    }
+
+    /// Removes fault rules by id; none given: all of them.
+    pub async fn delete_faults(&self, ids: &[String]) -> Result<Response<DeleteFaultsResponse>, Error> {
+        self.call_admin(
+            "DeleteFaults",
+            &DeleteFaultsRequest {
+                ids: Some(ids.to_vec()),
+            },
+        )
+        .await
+    }
+}
