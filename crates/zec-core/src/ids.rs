@@ -27,12 +27,24 @@ impl IdGenerator {
         }
     }
 
+    /// The next id: later than every id this generator has seen, and carrying this node's
+    /// number, so that replicas never hand out the same id.
     pub fn next(&mut self, now: Millis) -> u64 {
-        let since_epoch = now.saturating_sub(EPOCH_MS).max(0) as u64;
-        let from_clock =
-            (since_epoch << (NODE_BITS + SEQUENCE_BITS)) | (self.node << SEQUENCE_BITS);
-        self.last = from_clock.max(self.last + 1);
-        self.last
+        const SEQUENCE_MASK: u64 = (1 << SEQUENCE_BITS) - 1;
+        const SHIFT: u32 = NODE_BITS + SEQUENCE_BITS;
+        let ms = (now.saturating_sub(EPOCH_MS).max(0) as u64).max(self.last >> SHIFT);
+        let mut id = (ms << SHIFT) | (self.node << SEQUENCE_BITS);
+        if id <= self.last {
+            let ours = (self.last >> SEQUENCE_BITS) & ((1 << NODE_BITS) - 1) == self.node;
+            id = if ours && self.last & SEQUENCE_MASK < SEQUENCE_MASK {
+                self.last + 1
+            } else {
+                // Another node's id in this millisecond, or this millisecond is used up.
+                ((ms + 1) << SHIFT) | (self.node << SEQUENCE_BITS)
+            };
+        }
+        self.last = id;
+        id
     }
 
     pub fn last(&self) -> u64 {
@@ -64,6 +76,23 @@ mod tests {
         assert!(a < b && b < c);
         assert!((18..=19).contains(&a.to_string().len()), "{a}");
         assert_eq!(parse_id(&a.to_string()), Some(a));
+    }
+
+    #[test]
+    fn nodes_never_hand_out_the_same_id() {
+        let now = 1_795_000_000_000;
+        let mut a = IdGenerator::new(1, 0);
+        let mut b = IdGenerator::new(2, 0);
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..10_000 {
+            let x = a.next(now);
+            // b has seen a's ids (it loaded them) and still keeps to its own node number.
+            b = IdGenerator::new(2, b.last().max(x));
+            let y = b.next(now);
+            assert!(seen.insert(x) && seen.insert(y));
+            assert_eq!((x >> 12) & 1023, 1);
+            assert_eq!((y >> 12) & 1023, 2);
+        }
     }
 
     #[test]

@@ -24,7 +24,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             ..Default::default()
         })
         .await?;
-    println!("created {:?} (request {})", created.instance_id_set, created.request_id);
+    println!(
+        "created {:?} (request {})",
+        created.instance_id_set, created.request_id
+    );
     let statuses = client
         .wait_instances(&created.instance_id_set, &Wait::until("RUNNING"), |now| {
             eprintln!("{now:?}");

@@ -16,7 +16,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut instances = std::pin::pin!(client.paginate(DescribeInstancesRequest::default()));
     while let Some(instance) = instances.next().await {
         let i = instance?;
-        println!("{}\t{}\t{}\t{}", i.instance_id, i.instance_name, i.zone_id, i.status);
+        println!(
+            "{}\t{}\t{}\t{}",
+            i.instance_id, i.instance_name, i.zone_id, i.status
+        );
     }
     Ok(())
 }

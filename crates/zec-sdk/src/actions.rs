@@ -123,7 +123,10 @@ impl Client {
     }
 
     /// Removes fault rules by id; none given: all of them.
-    pub async fn delete_faults(&self, ids: &[String]) -> Result<Response<DeleteFaultsResponse>, Error> {
+    pub async fn delete_faults(
+        &self,
+        ids: &[String],
+    ) -> Result<Response<DeleteFaultsResponse>, Error> {
         self.call_admin(
             "DeleteFaults",
             &DeleteFaultsRequest {

@@ -58,7 +58,7 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, Api
 }
 
 /// Checks the credentials of a request against the store's directory.
-pub fn authenticate(
+pub async fn authenticate(
     store: &Store,
     headers: &HeaderMap,
     body: &[u8],
@@ -70,10 +70,11 @@ pub fn authenticate(
         .map_err(|e| invalid(format!("The Authorization header is malformed: {e}.")))?;
     match parsed {
         Authorization::Bearer(token) => {
-            let found = store.directory().token(token).or_else(|| {
+            let found = match store.directory().token(token) {
+                Some(t) => Some(t),
                 // A token made a moment ago by `zecd tokens create` beside this server.
-                refreshed(store).and_then(|d| d.token(token))
-            });
+                None => refreshed(store).await.token(token),
+            };
             let t = found.ok_or_else(failure)?;
             Ok(Caller {
                 account: t.account,
@@ -107,11 +108,11 @@ pub fn authenticate(
                     ),
                 ));
             }
-            let key = store
-                .directory()
-                .key(access_key_id)
-                .or_else(|| refreshed(store).and_then(|d| d.key(access_key_id)))
-                .ok_or_else(failure)?;
+            let key = match store.directory().key(access_key_id) {
+                Some(k) => Some(k),
+                None => refreshed(store).await.key(access_key_id),
+            };
+            let key = key.ok_or_else(failure)?;
             let parts = SignedParts {
                 content_type: header(headers, "content-type")?.unwrap_or(""),
                 host: header(headers, "host")?.unwrap_or(""),
@@ -133,9 +134,10 @@ pub fn authenticate(
 
 /// The directory once it has caught up with the database (a credential made a moment ago by
 /// `zecd keys create` beside this server).
-fn refreshed(store: &Store) -> Option<std::sync::Arc<zec_store::Directory>> {
-    if let Err(e) = store.refresh_directory() {
+/// Requests arriving together share one reload.
+async fn refreshed(store: &Store) -> std::sync::Arc<zec_store::Directory> {
+    if let Err(e) = store.refresh_directory().await {
         tracing::warn!(error = %e, "directory reload failed");
     }
-    Some(store.directory())
+    store.directory()
 }

@@ -40,9 +40,23 @@ pub enum Command {
 
 #[derive(Debug, Clone, Args)]
 pub struct DataDir {
-    /// Where zecd keeps its data (an SQLite database).
+    /// Where zecd keeps its data (an SQLite database), unless --database-url is given.
     #[arg(long, env = "ZECD_DATA_DIR", default_value = "./zecd-data")]
     pub data_dir: PathBuf,
+
+    /// A PostgreSQL database to keep the data in instead (postgres://user:password@host/db),
+    /// which several zecd replicas can serve together.
+    #[arg(long, env = "ZECD_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+}
+
+impl DataDir {
+    pub fn backend(&self) -> zec_store::Backend {
+        match &self.database_url {
+            Some(url) => zec_store::Backend::Postgres(url.clone()),
+            None => zec_store::Backend::Sqlite(self.data_dir.clone()),
+        }
+    }
 }
 
 #[derive(Debug, Args)]

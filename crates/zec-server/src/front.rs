@@ -132,7 +132,8 @@ async fn handle(
         headers,
         &body,
         wall_clock_millis().div_euclid(1000),
-    )?;
+    )
+    .await?;
     *caller_out = Some(caller.clone());
 
     let name = headers
@@ -191,6 +192,8 @@ async fn handle(
     {
         return Err(e);
     }
+    // With replicas on one database: see everything committed before this request came.
+    app.store.sync().await.map_err(crate::store_error)?;
     let req = VerifiedRequest {
         request_id: request_id.to_owned(),
         caller,

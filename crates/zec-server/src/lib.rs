@@ -72,6 +72,13 @@ pub fn router(app: App) -> Router {
 pub fn store_error(e: StoreError) -> ApiError {
     match e {
         StoreError::Api(e) => e,
+        e @ (StoreError::Pg(_) | StoreError::Backend(_) | StoreError::Closed) => {
+            tracing::error!(error = %e, "store unavailable");
+            ApiError::new(
+                zec_types::ErrorCode::ServiceTemporaryUnavailable,
+                "The service is temporarily unavailable; retry shortly.",
+            )
+        }
         other => {
             tracing::error!(error = %other, "store failure");
             ApiError::internal()

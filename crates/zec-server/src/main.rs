@@ -2,7 +2,6 @@
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
-use std::path::Path;
 use std::sync::Arc;
 use zec_core::clock::wall_clock_millis;
 use zec_core::faults::Faults;
@@ -12,8 +11,8 @@ use zec_server::config::{
     AccountsCommand, Cli, ClockMode, Command, CredentialCommand, LogFormat, ServeArgs,
 };
 use zec_server::{App, Limits, router};
-use zec_store::sqlite::{Connection, admin, open_connection};
-use zec_store::{Scope, Store, StoreOptions};
+use zec_store::admin;
+use zec_store::{AdminDb, Scope, Store, StoreOptions};
 
 // The request path allocates many small, short-lived objects; mimalloc serves them faster
 // than glibc's malloc (measured with the describe-status benchmark, see the README).
@@ -23,10 +22,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve(args) => tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()?
-            .block_on(serve(*args)),
+        Command::Serve(args) => serve(*args),
         Command::Accounts { command } => accounts(command),
         Command::Keys { command } => keys(command),
         Command::Tokens { command } => tokens(command),
@@ -54,7 +50,9 @@ fn init_logging(args: &ServeArgs) -> Result<tracing_appender::non_blocking::Work
     Ok(guard)
 }
 
-async fn serve(args: ServeArgs) -> Result<()> {
+/// Opens the store (before the async runtime starts: the PostgreSQL client runs its own),
+/// then serves until a signal comes.
+fn serve(args: ServeArgs) -> Result<()> {
     let _log = init_logging(&args)?;
     let catalog = match &args.catalog {
         Some(path) => Catalog::load(path).map_err(anyhow::Error::msg)?,
@@ -69,21 +67,26 @@ async fn serve(args: ServeArgs) -> Result<()> {
         }
         None => Faults::default(),
     };
+    let backend = args.data.backend();
+    let resume = {
+        let mut db = backend
+            .admin()
+            .with_context(|| format!("cannot open {backend}"))?;
+        ensure_credentials(&mut *db, &args)?;
+        admin::manual_clock_time(&mut *db)?
+    };
     let manual_clock = match args.clock {
         ClockMode::System => None,
-        ClockMode::Manual => {
-            let resume = zec_store::sqlite::manual_clock_time(&args.data.data_dir)?;
-            Some(Arc::new(ManualClock::new(
-                resume.unwrap_or_else(wall_clock_millis),
-            )))
-        }
+        ClockMode::Manual => Some(Arc::new(ManualClock::new(
+            resume.unwrap_or_else(wall_clock_millis),
+        ))),
     };
     let clock: Arc<dyn Clock> = match &manual_clock {
         Some(c) => c.clone(),
         None => Arc::new(SystemClock),
     };
-    let store = Store::open_sqlite(
-        &args.data.data_dir,
+    let store = Store::open(
+        &backend,
         StoreOptions {
             clock,
             timings: args.transition,
@@ -91,8 +94,25 @@ async fn serve(args: ServeArgs) -> Result<()> {
             faults: Arc::new(std::sync::Mutex::new(faults)),
         },
     )
-    .with_context(|| format!("cannot open {}", args.data.data_dir.display()))?;
-    ensure_credentials(&store, &args)?;
+    .with_context(|| format!("cannot open {backend}"))?;
+    if manual_clock.is_some() && store.is_shared() {
+        tracing::warn!(
+            "--clock manual with a shared database: each replica has a clock of its own; \
+             run one replica"
+        );
+    }
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(run(args, backend, store, manual_clock))
+}
+
+async fn run(
+    args: ServeArgs,
+    backend: zec_store::Backend,
+    store: Store,
+    manual_clock: Option<Arc<ManualClock>>,
+) -> Result<()> {
     if manual_clock.is_some() {
         // Written down at once, so that a restart resumes from here even if the clock was
         // never advanced.
@@ -107,7 +127,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let addr = listener.local_addr()?;
     tracing::info!(
-        data_dir = %args.data.data_dir.display(),
+        store = %backend,
         transitions = %args.transition,
         clock = ?args.clock,
         "zecd listening on http://{addr}"
@@ -129,24 +149,14 @@ async fn serve(args: ServeArgs) -> Result<()> {
 
 /// The default account exists; it has the configured root key; and if no key exists at all,
 /// one is made and shown once.
-fn ensure_credentials(store: &Store, args: &ServeArgs) -> Result<()> {
-    let created = store.admin(|conn| {
-        let account = admin::ensure_default_account(conn)?;
-        if let (Some(id), Some(password)) = (&args.access_key_id, &args.access_key_password) {
-            admin::ensure_key(conn, account.id, id, password)?;
-            return Ok(None);
-        }
-        if admin::count_keys(conn)? == 0 {
-            return Ok(Some(admin::create_key(
-                conn,
-                account.id,
-                true,
-                Scope::default(),
-            )?));
-        }
-        Ok(None)
-    })?;
-    if let Some(key) = created {
+fn ensure_credentials(db: &mut dyn AdminDb, args: &ServeArgs) -> Result<()> {
+    let account = admin::ensure_default_account(db)?;
+    if let (Some(id), Some(password)) = (&args.access_key_id, &args.access_key_password) {
+        admin::ensure_key(db, account.id, id, password)?;
+        return Ok(());
+    }
+    if admin::count_keys(db)? == 0 {
+        let key = admin::create_key(db, account.id, true, Scope::default())?;
         // Printed, not logged: logs must never carry secrets.
         println!(
             "zecd: created the first access key of account `{}`; it is shown only this once:\n\
@@ -174,22 +184,24 @@ fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>> {
     })
 }
 
-fn open(data_dir: &Path) -> Result<Connection> {
-    std::fs::create_dir_all(data_dir)?;
-    Ok(open_connection(&data_dir.join(zec_store::sqlite::DB_FILE))?)
+fn open(data: &zec_server::config::DataDir) -> Result<Box<dyn AdminDb>> {
+    let backend = data.backend();
+    backend
+        .admin()
+        .with_context(|| format!("cannot open {backend}"))
 }
 
 fn accounts(command: AccountsCommand) -> Result<()> {
     match command {
         AccountsCommand::Create { name, data } => {
-            let mut conn = open(&data.data_dir)?;
-            let a = admin::create_account(&mut conn, &name)?;
+            let mut db = open(&data)?;
+            let a = admin::create_account(&mut *db, &name)?;
             println!("created account {} (id {})", a.name, a.id);
         }
         AccountsCommand::List { data } => {
-            let conn = open(&data.data_dir)?;
+            let mut db = open(&data)?;
             println!("{:<6} {:<24} CREATED", "ID", "NAME");
-            for a in admin::list_accounts(&conn)? {
+            for a in admin::list_accounts(&mut *db)? {
                 println!(
                     "{:<6} {:<24} {}",
                     a.id,
@@ -214,23 +226,23 @@ fn keys(command: CredentialCommand) -> Result<()> {
             if !name.is_empty() {
                 bail!("access keys have no name; --name is for tokens");
             }
-            let conn = open(&data.data_dir)?;
-            let a = admin::find_account(&conn, &account)?;
+            let mut db = open(&data)?;
+            let a = admin::find_account(&mut *db, &account)?;
             let scope = Scope {
                 read_only,
                 groups: resource_groups,
             };
-            let k = admin::create_key(&conn, a.id, false, scope)?;
+            let k = admin::create_key(&mut *db, a.id, false, scope)?;
             println!(
                 "ZENLAYERCLOUD_ACCESS_KEY_ID={}\nZENLAYERCLOUD_ACCESS_KEY_PASSWORD={}",
                 k.id, k.secret
             );
         }
         CredentialCommand::List { account, data } => {
-            let conn = open(&data.data_dir)?;
-            let a = admin::find_account(&conn, &account)?;
+            let mut db = open(&data)?;
+            let a = admin::find_account(&mut *db, &account)?;
             println!("{:<26} {:<5} {:<20} MAY", "ID", "ROOT", "CREATED");
-            for k in admin::list_keys(&conn, a.id)? {
+            for k in admin::list_keys(&mut *db, a.id)? {
                 println!(
                     "{:<26} {:<5} {:<20} {}",
                     k.id,
@@ -241,9 +253,9 @@ fn keys(command: CredentialCommand) -> Result<()> {
             }
         }
         CredentialCommand::Delete { id, account, data } => {
-            let conn = open(&data.data_dir)?;
-            let a = admin::find_account(&conn, &account)?;
-            admin::delete_key(&conn, a.id, &id)?;
+            let mut db = open(&data)?;
+            let a = admin::find_account(&mut *db, &account)?;
+            admin::delete_key(&mut *db, a.id, &id)?;
             println!("deleted key {id}");
         }
     }
@@ -259,20 +271,20 @@ fn tokens(command: CredentialCommand) -> Result<()> {
             resource_groups,
             data,
         } => {
-            let conn = open(&data.data_dir)?;
-            let a = admin::find_account(&conn, &account)?;
+            let mut db = open(&data)?;
+            let a = admin::find_account(&mut *db, &account)?;
             let scope = Scope {
                 read_only,
                 groups: resource_groups,
             };
-            let (t, secret) = admin::create_token(&conn, a.id, &name, scope)?;
+            let (t, secret) = admin::create_token(&mut *db, a.id, &name, scope)?;
             println!("token id {}\n{secret}", t.id);
         }
         CredentialCommand::List { account, data } => {
-            let conn = open(&data.data_dir)?;
-            let a = admin::find_account(&conn, &account)?;
+            let mut db = open(&data)?;
+            let a = admin::find_account(&mut *db, &account)?;
             println!("{:<16} {:<24} {:<20} MAY", "ID", "NAME", "CREATED");
-            for t in admin::list_tokens(&conn, a.id)? {
+            for t in admin::list_tokens(&mut *db, a.id)? {
                 println!(
                     "{:<16} {:<24} {:<20} {}",
                     t.id,
@@ -283,9 +295,9 @@ fn tokens(command: CredentialCommand) -> Result<()> {
             }
         }
         CredentialCommand::Delete { id, account, data } => {
-            let conn = open(&data.data_dir)?;
-            let a = admin::find_account(&conn, &account)?;
-            admin::delete_token(&conn, a.id, &id)?;
+            let mut db = open(&data)?;
+            let a = admin::find_account(&mut *db, &account)?;
+            admin::delete_token(&mut *db, a.id, &id)?;
             println!("deleted token {id}");
         }
     }

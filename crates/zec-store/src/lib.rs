@@ -2,35 +2,44 @@
 //!
 //! Reads are served from an in-memory [`Index`](index::Index) of every instance, in creation
 //! order per account and per resource group, so that paging and counts cost the page, not the
-//! account. Writes go through a single writer that commits to the durable backend (SQLite,
-//! WAL, fsync on commit) before it publishes to the index and answers: a caller never sees a
-//! write that a crash could take back.
+//! account. Writes go through a single writer that commits to the durable backend before it
+//! publishes to the index and answers: a caller never sees a write that a crash could take
+//! back. The backend is an embedded SQLite database (WAL, fsync on commit) for one process,
+//! or a PostgreSQL database shared by several replicas (see [`postgres`]).
 
 #![forbid(unsafe_code)]
 
+pub mod admin;
 pub mod alloc;
+mod core;
 pub mod directory;
 mod index;
+mod journal;
+mod load;
 mod ordered;
+pub mod postgres;
 mod query;
 pub mod sqlite;
 #[cfg(test)]
 mod testing;
 #[cfg(test)]
 mod tests;
+mod writer;
 
+pub use admin::AdminDb;
 pub use directory::{AccessKey, Account, Directory, ResourceGroup, Scope, Token};
 pub use query::{InstanceQuery, Listing, StatusRow};
 
-use index::Index;
-use rusqlite::Connection;
-use sqlite::writer::{Command, GroupOp, Writer};
+use crate::core::{Core, State};
+use journal::{Follow, Journal};
 use std::fs::File;
-use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::Duration;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
+use writer::{Command, GroupOp, Writer};
 use zec_core::create::CreatePlan;
 use zec_core::faults::Faults;
 use zec_core::ids::IdGenerator;
@@ -49,6 +58,8 @@ pub enum StoreError {
     Invalid(String),
     #[error("database: {0}")]
     Db(#[from] rusqlite::Error),
+    #[error("database: {0}")]
+    Pg(#[from] ::postgres::Error),
     #[error("{0}")]
     Io(#[from] std::io::Error),
     #[error("stored data cannot be read: {0}")]
@@ -78,6 +89,41 @@ pub struct Operated {
 pub type Outcome =
     Result<zec_types::InstanceStatus, (zec_types::ErrorCode, zec_types::InstanceStatus)>;
 
+/// Where the store keeps its data.
+#[derive(Debug, Clone)]
+pub enum Backend {
+    /// An embedded SQLite database in this directory, served by one process.
+    Sqlite(PathBuf),
+    /// A PostgreSQL database (a `postgres://` URL), served by any number of replicas.
+    Postgres(String),
+}
+
+impl std::fmt::Display for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Backend::Sqlite(dir) => write!(f, "{}", dir.display()),
+            // The URL may hold a password.
+            Backend::Postgres(_) => f.write_str("PostgreSQL"),
+        }
+    }
+}
+
+impl Backend {
+    /// A connection for accounts and credentials, for admin commands beside a serving zecd
+    /// (or without one). Creates the database and its schema if needed. Not for use on an
+    /// async runtime's thread.
+    pub fn admin(&self) -> Result<Box<dyn AdminDb>, StoreError> {
+        match self {
+            Backend::Sqlite(dir) => {
+                std::fs::create_dir_all(dir)?;
+                let conn = sqlite::open_connection(&dir.join(sqlite::DB_FILE))?;
+                Ok(Box::new(sqlite::SqliteAdmin(conn)))
+            }
+            Backend::Postgres(url) => Ok(Box::new(postgres::open_admin(url)?)),
+        }
+    }
+}
+
 /// What the store needs to know of the world.
 #[derive(Clone)]
 pub struct StoreOptions {
@@ -88,120 +134,258 @@ pub struct StoreOptions {
     pub faults: Arc<Mutex<Faults>>,
 }
 
-pub(crate) struct Core {
-    index: RwLock<Index>,
-    directory: RwLock<Arc<Directory>>,
-    clock: Arc<dyn Clock>,
-    timings: Timings,
-    catalog: Arc<Catalog>,
-    faults: Arc<Mutex<Faults>>,
-    /// For directory reloads and admin work at start; never for instances.
-    admin: Mutex<Connection>,
-    data_version: Mutex<i64>,
+/// How often a replica on a shared database looks for other replicas' changes when no
+/// request asks it to.
+const FOLLOW_EVERY: Duration = Duration::from_millis(100);
+/// How often the directory is checked for changes made beside the server.
+const DIRECTORY_EVERY: Duration = Duration::from_millis(500);
+/// How long a request waits to catch up with the shared database before it gives up.
+const SYNC_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Admin work: given the connection, and a way to reload the directory before answering.
+type AdminJob = Box<dyn FnOnce(&mut dyn AdminDb, &mut dyn FnMut(&mut dyn AdminDb)) + Send>;
+
+enum AdminMsg {
+    Run(AdminJob),
+    Refresh(oneshot::Sender<()>),
+}
+
+/// Rounds of catching up with the shared database: a request waits for one that began after
+/// it arrived.
+struct Rounds {
+    started: AtomicU64,
+    /// The last round finished, and whether it reached the database.
+    finished: watch::Sender<(u64, bool)>,
+}
+
+struct Shared {
+    core: Arc<Core>,
+    commands: Arc<mpsc::Sender<Command>>,
+    admin: mpsc::Sender<AdminMsg>,
+    follow: Option<(Arc<Rounds>, mpsc::Sender<()>)>,
+    _lock: Option<File>,
 }
 
 /// A handle to the store; clones share it.
 #[derive(Clone)]
 pub struct Store {
-    core: Arc<Core>,
-    commands: mpsc::Sender<Command>,
-    _lock: Arc<File>,
+    shared: Arc<Shared>,
+}
+
+/// What a backend hands the store at start.
+struct Parts {
+    journal: Box<dyn Journal>,
+    follow: Option<Box<dyn Follow>>,
+    admin: Box<dyn AdminDb>,
+    loaded: load::Loaded,
+    seq: u64,
+    node: u16,
+    lock: Option<File>,
 }
 
 impl Store {
-    /// Opens the SQLite store in `data_dir`, creating it if needed, and loads it. Only one
-    /// process may serve a data directory at a time.
-    pub fn open_sqlite(data_dir: &Path, options: StoreOptions) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(data_dir)?;
-        let lock = File::create(data_dir.join("zecd.lock"))?;
-        if lock.try_lock().is_err() {
-            return Err(StoreError::Invalid(format!(
-                "{} is in use by another zecd",
-                data_dir.display()
-            )));
+    /// Opens the store, creating its database if needed, and loads it. A data directory is
+    /// served by one process at a time; a PostgreSQL database by any number.
+    pub fn open(backend: &Backend, options: StoreOptions) -> Result<Store, StoreError> {
+        // The PostgreSQL client runs its own small runtime, which must not start on a thread
+        // of the caller's.
+        let parts = std::thread::scope(|s| {
+            s.spawn(|| Self::parts(backend, &options.catalog))
+                .join()
+                .unwrap_or_else(|_| Err(StoreError::Corrupt("opening the store panicked".into())))
+        })?;
+        Self::start(parts, options)
+    }
+
+    fn parts(backend: &Backend, catalog: &Arc<Catalog>) -> Result<Parts, StoreError> {
+        match backend {
+            Backend::Sqlite(dir) => {
+                let o = sqlite::open(dir, catalog)?;
+                Ok(Parts {
+                    journal: Box::new(o.journal),
+                    follow: None,
+                    admin: Box::new(o.admin),
+                    loaded: o.loaded,
+                    seq: 0,
+                    node: 0,
+                    lock: Some(o.lock),
+                })
+            }
+            Backend::Postgres(url) => {
+                let o = postgres::open(url, catalog.clone())?;
+                Ok(Parts {
+                    journal: Box::new(o.journal),
+                    follow: Some(Box::new(o.follow)),
+                    admin: Box::new(o.admin),
+                    loaded: o.loaded,
+                    seq: o.seq,
+                    node: o.node,
+                    lock: None,
+                })
+            }
         }
-        let path: PathBuf = data_dir.join(sqlite::DB_FILE);
-        let conn = sqlite::open_connection(&path)?;
-        let admin = sqlite::open_connection(&path)?;
-        let loaded = sqlite::load(&conn, &options.catalog)?;
-        let directory = sqlite::admin::load_directory(&admin)?;
-        let data_version: i64 = admin.pragma_query_value(None, "data_version", |r| r.get(0))?;
+    }
+
+    fn start(parts: Parts, options: StoreOptions) -> Result<Store, StoreError> {
+        let Parts {
+            journal,
+            follow,
+            mut admin,
+            loaded,
+            seq,
+            node,
+            lock,
+        } = parts;
+        let directory = std::thread::scope(|s| {
+            s.spawn(|| admin::load_directory(&mut *admin))
+                .join()
+                .unwrap_or_else(|_| {
+                    Err(StoreError::Corrupt("loading the directory panicked".into()))
+                })
+        })?;
         let core = Arc::new(Core {
             index: RwLock::new(loaded.index),
             directory: RwLock::new(Arc::new(directory)),
+            state: Mutex::new(State {
+                alloc: loaded.alloc,
+                due: loaded.due,
+                applied: seq,
+            }),
             clock: options.clock,
             timings: options.timings,
             catalog: options.catalog,
             faults: options.faults,
-            admin: Mutex::new(admin),
-            data_version: Mutex::new(data_version),
         });
         let writer = Writer {
-            conn,
+            journal,
             core: core.clone(),
-            ids: IdGenerator::new(0, loaded.last_id),
-            due: loaded.due,
-            alloc: loaded.alloc,
+            ids: IdGenerator::new(node, loaded.last_id),
         };
         let (commands, rx) = mpsc::channel();
         std::thread::Builder::new()
             .name("zecd-store-writer".into())
             .spawn(move || writer.run(rx))?;
-        spawn_directory_watch(Arc::downgrade(&core));
+        let commands = Arc::new(commands);
+        let (admin_tx, admin_rx) = mpsc::channel();
+        let admin_core = core.clone();
+        std::thread::Builder::new()
+            .name("zecd-directory".into())
+            .spawn(move || run_admin(admin, admin_core, admin_rx))?;
+        let follow = match follow {
+            None => None,
+            Some(f) => {
+                let rounds = Arc::new(Rounds {
+                    started: AtomicU64::new(0),
+                    finished: watch::Sender::new((0, true)),
+                });
+                let (demand, demand_rx) = mpsc::channel();
+                let (r, c, w) = (rounds.clone(), core.clone(), Arc::downgrade(&commands));
+                std::thread::Builder::new()
+                    .name("zecd-follower".into())
+                    .spawn(move || run_follower(f, c, r, w, demand_rx))?;
+                Some((rounds, demand))
+            }
+        };
         Ok(Store {
-            core,
-            commands,
-            _lock: Arc::new(lock),
+            shared: Arc::new(Shared {
+                core,
+                commands,
+                admin: admin_tx,
+                follow,
+                _lock: lock,
+            }),
         })
     }
 
+    fn core(&self) -> &Core {
+        &self.shared.core
+    }
+
     pub fn clock(&self) -> &Arc<dyn Clock> {
-        &self.core.clock
+        &self.core().clock
     }
 
     pub fn now(&self) -> Millis {
-        self.core.clock.now()
+        self.core().clock.now()
     }
 
     pub fn timings(&self) -> &Timings {
-        &self.core.timings
+        &self.core().timings
     }
 
     pub fn catalog(&self) -> &Arc<Catalog> {
-        &self.core.catalog
+        &self.core().catalog
     }
 
     /// The fault rules the store consults.
     pub fn faults(&self) -> &Arc<Mutex<Faults>> {
-        &self.core.faults
+        &self.core().faults
+    }
+
+    /// Whether several replicas may share this store's database.
+    pub fn is_shared(&self) -> bool {
+        self.shared.follow.is_some()
     }
 
     /// Accounts, keys, tokens and resource groups as of the last reload.
     pub fn directory(&self) -> Arc<Directory> {
-        self.core
-            .directory
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.core().directory()
     }
 
-    /// Reloads the directory if another process changed the database; returns whether it did.
-    pub fn refresh_directory(&self) -> Result<bool, StoreError> {
-        self.core.refresh_directory()
+    /// Reloads the directory if it changed in the database (a key made a moment ago by
+    /// `zecd keys create`). Requests arriving together share one reload.
+    pub async fn refresh_directory(&self) -> Result<(), StoreError> {
+        let (tx, rx) = oneshot::channel();
+        self.shared
+            .admin
+            .send(AdminMsg::Refresh(tx))
+            .map_err(|_| StoreError::Closed)?;
+        rx.await.map_err(|_| StoreError::Closed)
     }
 
     /// Runs admin work (accounts, keys, tokens) on the store's own connection, then reloads
     /// the directory.
-    pub fn admin<T>(
+    pub async fn admin<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
+        f: impl FnOnce(&mut dyn AdminDb) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
-        let out = {
-            let mut conn = self.core.admin.lock().unwrap_or_else(|e| e.into_inner());
-            f(&mut conn)?
+        let (tx, rx) = oneshot::channel();
+        let job: AdminJob = Box::new(move |db, reload| {
+            let out = f(db);
+            reload(db);
+            let _ = tx.send(out);
+        });
+        self.shared
+            .admin
+            .send(AdminMsg::Run(job))
+            .map_err(|_| StoreError::Closed)?;
+        rx.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// Returns once this replica has caught up with everything committed to the shared
+    /// database before the call (at once on a store of its own). Every request waits for
+    /// this before it reads, so that a write through one replica is seen by the next request
+    /// to any other.
+    pub async fn sync(&self) -> Result<(), StoreError> {
+        let Some((rounds, demand)) = &self.shared.follow else {
+            return Ok(());
         };
-        self.core.reload_directory()?;
-        Ok(out)
+        let target = rounds.started.load(Ordering::SeqCst) + 1;
+        let mut finished = rounds.finished.subscribe();
+        let _ = demand.send(());
+        let reached = tokio::time::timeout(
+            SYNC_TIMEOUT,
+            finished.wait_for(|(round, _)| *round >= target),
+        )
+        .await;
+        match reached {
+            Ok(Ok(r)) if r.1 => Ok(()),
+            Ok(Ok(_)) => Err(StoreError::Backend("the database cannot be reached".into())),
+            Ok(Err(_)) => Err(StoreError::Closed),
+            Err(_) => Err(StoreError::Backend(
+                "timed out catching up with the database".into(),
+            )),
+        }
     }
 
     /// Ids and statuses of an account's instances (DescribeInstancesStatus).
@@ -212,8 +396,7 @@ impl Store {
         page: Page,
     ) -> Result<Listing<StatusRow>, StoreError> {
         let now = self.now();
-        let index = self.core.index.read().unwrap_or_else(|e| e.into_inner());
-        Ok(index.list_status(account, query, page, now))
+        Ok(self.core().index().list_status(account, query, page, now))
     }
 
     /// An account's instances (DescribeInstances).
@@ -224,8 +407,10 @@ impl Store {
         page: Page,
     ) -> Result<Listing<Instance>, StoreError> {
         let now = self.now();
-        let index = self.core.index.read().unwrap_or_else(|e| e.into_inner());
-        Ok(index.list_instances(account, query, page, now))
+        Ok(self
+            .core()
+            .index()
+            .list_instances(account, query, page, now))
     }
 
     /// Private addresses the account uses in a subnet; with `groups`, only its instances in
@@ -236,7 +421,7 @@ impl Store {
         subnet_id: &str,
         groups: Option<&[Atom]>,
     ) -> u64 {
-        let index = self.core.index.read().unwrap_or_else(|e| e.into_inner());
+        let index = self.core().index();
         match groups {
             None => index.subnet_usage(account, subnet_id),
             Some(groups) => index.subnet_usage_in_groups(account, subnet_id, groups),
@@ -326,8 +511,8 @@ impl Store {
     /// One instance of an account as it is now, if it exists.
     pub fn instance(&self, account: AccountId, id: u64) -> Option<Instance> {
         let now = self.now();
-        let index = self.core.index.read().unwrap_or_else(|e| e.into_inner());
-        index
+        self.core()
+            .index()
             .get(account, id)
             .filter(|i| i.status_at(now).is_some())
             .map(|i| {
@@ -344,6 +529,8 @@ impl Store {
 
     /// Returns once every phase due by now has been settled and committed.
     pub async fn settle_due(&self) -> Result<(), StoreError> {
+        // Deadlines of other replicas' instances count too.
+        self.sync().await?;
         self.call(|reply| Command::Settle {
             record_clock: false,
             reply,
@@ -354,6 +541,7 @@ impl Store {
     /// Like [`Store::settle_due`], and writes the clock's time down, for a manual clock to
     /// resume from after a restart.
     pub async fn settle_and_record_clock(&self) -> Result<(), StoreError> {
+        self.sync().await?;
         self.call(|reply| Command::Settle {
             record_clock: true,
             reply,
@@ -366,52 +554,108 @@ impl Store {
         command: impl FnOnce(oneshot::Sender<Result<T, StoreError>>) -> Command,
     ) -> Result<T, StoreError> {
         let (tx, rx) = oneshot::channel();
-        self.commands
+        self.shared
+            .commands
             .send(command(tx))
             .map_err(|_| StoreError::Closed)?;
         rx.await.map_err(|_| StoreError::Closed)?
     }
 }
 
-impl Core {
-    /// Refreshes are one at a time: a caller that finds a refresh under way waits for it and
-    /// then sees its result, rather than a version marked seen but not loaded yet.
-    fn refresh_directory(&self) -> Result<bool, StoreError> {
-        let mut seen = self.data_version.lock().unwrap_or_else(|e| e.into_inner());
-        let version: i64 = {
-            let conn = self.admin.lock().unwrap_or_else(|e| e.into_inner());
-            conn.pragma_query_value(None, "data_version", |r| r.get(0))?
-        };
-        if *seen == version {
-            return Ok(false);
-        }
-        self.reload_directory()?;
-        *seen = version;
-        Ok(true)
-    }
+/// Reads the directory and installs it, under the state lock, so that a read never
+/// overwrites a newer one installed meanwhile (see [`Core::set_directory`]).
+fn reload_directory(db: &mut dyn AdminDb, core: &Core) -> Result<i64, StoreError> {
+    let version = db.directory_version()?;
+    let _state = core.state();
+    core.set_directory(admin::load_directory(db)?);
+    Ok(version)
+}
 
-    fn reload_directory(&self) -> Result<(), StoreError> {
-        let directory = {
-            let conn = self.admin.lock().unwrap_or_else(|e| e.into_inner());
-            sqlite::admin::load_directory(&conn)?
+/// The directory's thread: admin work, and reloads when the database changed beside us.
+fn run_admin(mut db: Box<dyn AdminDb>, core: Arc<Core>, rx: mpsc::Receiver<AdminMsg>) {
+    let mut seen = db.directory_version().ok();
+    let refresh = |db: &mut dyn AdminDb, force: bool, seen: &mut Option<i64>| {
+        let changed = match db.directory_version() {
+            Ok(v) => Some(v) != *seen,
+            Err(e) => {
+                tracing::warn!(error = %e, "directory check failed");
+                return;
+            }
         };
-        *self.directory.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(directory);
-        Ok(())
+        if force || changed {
+            match reload_directory(db, &core) {
+                Ok(v) => *seen = Some(v),
+                Err(e) => tracing::warn!(error = %e, "directory reload failed"),
+            }
+        }
+    };
+    loop {
+        match rx.recv_timeout(DIRECTORY_EVERY) {
+            Ok(AdminMsg::Run(job)) => job(&mut *db, &mut |db| refresh(db, true, &mut seen)),
+            Ok(AdminMsg::Refresh(reply)) => {
+                // Requests that arrived together share one reload.
+                let mut replies = vec![reply];
+                let mut jobs = Vec::new();
+                while let Ok(m) = rx.try_recv() {
+                    match m {
+                        AdminMsg::Refresh(r) => replies.push(r),
+                        AdminMsg::Run(job) => jobs.push(job),
+                    }
+                }
+                for job in jobs {
+                    job(&mut *db, &mut |db| refresh(db, true, &mut seen));
+                }
+                refresh(&mut *db, false, &mut seen);
+                for r in replies {
+                    let _ = r.send(());
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => refresh(&mut *db, false, &mut seen),
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
     }
 }
 
-/// Picks up accounts, keys and tokens that admin commands change beside a running server:
-/// a deleted key stops working within a second.
-fn spawn_directory_watch(core: Weak<Core>) {
-    let _ = std::thread::Builder::new()
-        .name("zecd-directory".into())
-        .spawn(move || {
-            loop {
-                std::thread::sleep(Duration::from_millis(500));
-                let Some(core) = core.upgrade() else { break };
-                if let Err(e) = core.refresh_directory() {
-                    tracing::warn!(error = %e, "directory reload failed");
+/// The follower's thread (shared database only): catches up with other replicas every
+/// [`FOLLOW_EVERY`], and at once when a request asks.
+fn run_follower(
+    mut follow: Box<dyn Follow>,
+    core: Arc<Core>,
+    rounds: Arc<Rounds>,
+    writer: Weak<mpsc::Sender<Command>>,
+    demand: mpsc::Receiver<()>,
+) {
+    let mut healthy = true;
+    while let Ok(()) | Err(RecvTimeoutError::Timeout) = demand.recv_timeout(FOLLOW_EVERY) {
+        while demand.try_recv().is_ok() {}
+        let round = rounds.started.fetch_add(1, Ordering::SeqCst) + 1;
+        // Read and applied under the state lock, so that what is installed is never older
+        // than what another thread installed from the database before.
+        let outcome = {
+            let mut state = core.state();
+            let applied = state.applied;
+            follow
+                .poll(applied)
+                .map(|catch_up| core.catch_up(&mut state, catch_up))
+        };
+        let ok = match outcome {
+            Ok(earlier_deadline) => {
+                if earlier_deadline && let Some(w) = writer.upgrade() {
+                    let _ = w.send(Command::Wake);
                 }
+                if !healthy {
+                    tracing::info!("the database is reachable again");
+                }
+                true
             }
-        });
+            Err(e) => {
+                if healthy {
+                    tracing::error!(error = %e, "cannot catch up with the database");
+                }
+                false
+            }
+        };
+        healthy = ok;
+        rounds.finished.send_replace((round, ok));
+    }
 }

@@ -8,46 +8,102 @@ use zec_types::model::CreateZecInstancesRequest;
 
 const START: Millis = 1_795_000_000_000;
 
+/// Each test runs on SQLite and on PostgreSQL (when the test database server is there; see
+/// `ZECD_TEST_DATABASE_URL`).
+macro_rules! on_every_backend {
+    ($($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name(super::Fixture::sqlite()).await
+                }
+            )*
+        }
+        mod on_postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    if let Some(f) = super::Fixture::postgres() {
+                        super::$name(f).await
+                    }
+                }
+            )*
+        }
+    };
+}
+
+on_every_backend!(
+    created_instances_deploy_until_their_time_comes,
+    everything_survives_a_restart_including_phases_under_way,
+    a_full_subnet_fails_the_whole_request_and_leaks_nothing,
+    operations_follow_the_lifecycle_table_and_denials_change_nothing,
+    an_unknown_or_foreign_id_fails_the_whole_batch,
+    release_twice_purges_and_frees_the_address,
+    a_reinstall_can_be_made_to_fail_and_phases_under_way_survive_a_restart,
+    resource_groups_are_made_renamed_and_deleted_only_when_empty,
+    accounts_keys_and_tokens_are_kept_and_checked,
+    a_manual_clock_is_written_down,
+);
+
 struct Fixture {
-    dir: tempfile::TempDir,
+    _dir: tempfile::TempDir,
     clock: Arc<ManualClock>,
+    backend: Backend,
+    _database: Option<crate::testing::TestDatabase>,
 }
 
 impl Fixture {
-    fn new() -> Self {
+    fn sqlite() -> Self {
+        let dir = tempfile::tempdir().unwrap();
         Self {
-            dir: tempfile::tempdir().unwrap(),
+            backend: Backend::Sqlite(dir.path().to_owned()),
+            _dir: dir,
             clock: Arc::new(ManualClock::new(START)),
+            _database: None,
+        }
+    }
+
+    /// A fresh database on the test server, or `None` (the test is skipped) when there is
+    /// none and none is required.
+    fn postgres() -> Option<Self> {
+        let db = crate::testing::TestDatabase::create()?;
+        Some(Self {
+            backend: Backend::Postgres(db.url.clone()),
+            _dir: tempfile::tempdir().unwrap(),
+            clock: Arc::new(ManualClock::new(START)),
+            _database: Some(db),
+        })
+    }
+
+    fn options(&self) -> StoreOptions {
+        StoreOptions {
+            clock: self.clock.clone(),
+            timings: Timings::default(),
+            catalog: Arc::new(Catalog::builtin()),
+            faults: Default::default(),
         }
     }
 
     /// The store, with accounts 1 and 2 (each with its default resource group).
-    fn open(&self) -> Store {
+    async fn open(&self) -> Store {
         let store = self.open_bare();
         store
-            .admin(|conn| {
+            .admin(|db| {
                 for name in ["one", "two"] {
-                    if crate::sqlite::admin::find_account(conn, name).is_err() {
-                        crate::sqlite::admin::create_account(conn, name)?;
+                    if crate::admin::find_account(db, name).is_err() {
+                        crate::admin::create_account(db, name)?;
                     }
                 }
                 Ok(())
             })
+            .await
             .unwrap();
         store
     }
 
     fn open_bare(&self) -> Store {
-        Store::open_sqlite(
-            self.dir.path(),
-            StoreOptions {
-                clock: self.clock.clone(),
-                timings: Timings::default(),
-                catalog: Arc::new(Catalog::builtin()),
-                faults: Default::default(),
-            },
-        )
-        .unwrap()
+        Store::open(&self.backend, self.options()).unwrap()
     }
 }
 
@@ -90,10 +146,8 @@ async fn statuses(store: &Store, account: AccountId) -> Vec<S> {
         .collect()
 }
 
-#[tokio::test]
-async fn created_instances_deploy_until_their_time_comes() {
-    let f = Fixture::new();
-    let store = f.open();
+async fn created_instances_deploy_until_their_time_comes(f: Fixture) {
+    let store = f.open().await;
     let made = create(&store, 1, 3).await;
     assert!(made.windows(2).all(|w| w[0].id < w[1].id));
     let ips: std::collections::HashSet<_> = made.iter().map(|i| i.private_ipv4).collect();
@@ -112,16 +166,14 @@ async fn created_instances_deploy_until_their_time_comes() {
     assert!(statuses(&store, 2).await.is_empty());
 }
 
-#[tokio::test]
-async fn everything_survives_a_restart_including_phases_under_way() {
-    let f = Fixture::new();
-    let store = f.open();
+async fn everything_survives_a_restart_including_phases_under_way(f: Fixture) {
+    let store = f.open().await;
     let first = create(&store, 1, 2).await;
     f.clock.advance(Duration::from_secs(5));
     store.settle_due().await.unwrap();
     let second = create(&store, 1, 1).await;
     drop(store);
-    let store = f.open();
+    let store = f.open().await;
     let listed = store
         .describe_instances(1, &InstanceQuery::default(), Page::ALL)
         .await
@@ -150,26 +202,14 @@ async fn everything_survives_a_restart_including_phases_under_way() {
 
 #[tokio::test]
 async fn a_data_directory_serves_one_process_at_a_time() {
-    let f = Fixture::new();
-    let _store = f.open();
-    let err = Store::open_sqlite(
-        f.dir.path(),
-        StoreOptions {
-            clock: f.clock.clone(),
-            timings: Timings::default(),
-            catalog: Arc::new(Catalog::builtin()),
-            faults: Default::default(),
-        },
-    )
-    .err()
-    .unwrap();
+    let f = Fixture::sqlite();
+    let _store = f.open().await;
+    let err = Store::open(&f.backend, f.options()).err().unwrap();
     assert!(err.to_string().contains("in use"), "{err}");
 }
 
-#[tokio::test]
-async fn a_full_subnet_fails_the_whole_request_and_leaks_nothing() {
-    let f = Fixture::new();
-    let store = f.open();
+async fn a_full_subnet_fails_the_whole_request_and_leaks_nothing(f: Fixture) {
+    let store = f.open().await;
     let mut catalog = Catalog::builtin();
     catalog.subnets[0].cidr = "10.16.0.0/29".parse().unwrap(); // 5 assignable addresses
     let small = |count| {
@@ -209,10 +249,8 @@ async fn status_of(store: &Store, id: u64) -> Option<S> {
     store.instance(1, id).map(|i| i.status)
 }
 
-#[tokio::test]
-async fn operations_follow_the_lifecycle_table_and_denials_change_nothing() {
-    let f = Fixture::new();
-    let store = f.open();
+async fn operations_follow_the_lifecycle_table_and_denials_change_nothing(f: Fixture) {
+    let store = f.open().await;
     let ids: Vec<u64> = create(&store, 1, 2).await.iter().map(|i| i.id).collect();
     // Stop while DEPLOYING: denied, with the table's code, and nothing changes.
     let r = operate(&store, &ids, Operation::Stop, Change::None).await;
@@ -249,10 +287,8 @@ async fn operations_follow_the_lifecycle_table_and_denials_change_nothing() {
     assert_eq!(r.outcomes, vec![(ids[1], Ok(S::Running))]);
 }
 
-#[tokio::test]
-async fn an_unknown_or_foreign_id_fails_the_whole_batch() {
-    let f = Fixture::new();
-    let store = f.open();
+async fn an_unknown_or_foreign_id_fails_the_whole_batch(f: Fixture) {
+    let store = f.open().await;
     let mine = create(&store, 1, 1).await[0].id;
     let theirs = create(&store, 2, 1).await[0].id;
     f.clock.advance(Duration::from_secs(3));
@@ -269,10 +305,8 @@ async fn an_unknown_or_foreign_id_fails_the_whole_batch() {
     assert_eq!(status_of(&store, mine).await, Some(S::Running));
 }
 
-#[tokio::test]
-async fn release_twice_purges_and_frees_the_address() {
-    let f = Fixture::new();
-    let store = f.open();
+async fn release_twice_purges_and_frees_the_address(f: Fixture) {
+    let store = f.open().await;
     let first = create(&store, 1, 1).await.remove(0);
     f.clock.advance(Duration::from_secs(3));
     operate(&store, &[first.id], Operation::Release, Change::None).await;
@@ -304,14 +338,12 @@ async fn release_twice_purges_and_frees_the_address() {
     );
     drop(store);
     // The purge is durable.
-    let store = f.open();
+    let store = f.open().await;
     assert_eq!(status_of(&store, first.id).await, None);
 }
 
-#[tokio::test]
-async fn a_reinstall_can_be_made_to_fail_and_phases_under_way_survive_a_restart() {
-    let f = Fixture::new();
-    let store = f.open();
+async fn a_reinstall_can_be_made_to_fail_and_phases_under_way_survive_a_restart(f: Fixture) {
+    let store = f.open().await;
     let ids: Vec<u64> = create(&store, 1, 2).await.iter().map(|i| i.id).collect();
     f.clock.advance(Duration::from_secs(3));
     operate(&store, &ids, Operation::Stop, Change::None).await;
@@ -357,7 +389,7 @@ async fn a_reinstall_can_be_made_to_fail_and_phases_under_way_survive_a_restart(
         (S::Rebuilding, "Debian 12", "rebuilt")
     );
     drop(store);
-    let store = f.open();
+    let store = f.open().await;
     f.clock.advance(Duration::from_millis(3_999));
     assert_eq!(status_of(&store, ids[0]).await, Some(S::Rebuilding));
     f.clock.advance(Duration::from_millis(1));
@@ -366,12 +398,11 @@ async fn a_reinstall_can_be_made_to_fail_and_phases_under_way_survive_a_restart(
     assert_eq!(status_of(&store, ids[1]).await, Some(S::Running));
 }
 
-#[tokio::test]
-async fn resource_groups_are_made_renamed_and_deleted_only_when_empty() {
-    let f = Fixture::new();
-    let store = f.open();
+async fn resource_groups_are_made_renamed_and_deleted_only_when_empty(f: Fixture) {
+    let store = f.open().await;
     let account = store
-        .admin(|conn| crate::sqlite::admin::create_account(conn, "team"))
+        .admin(|db| crate::admin::create_account(db, "team"))
+        .await
         .unwrap()
         .id;
     let default = store.directory().default_group(account).unwrap().clone();
@@ -448,7 +479,307 @@ async fn resource_groups_are_made_renamed_and_deleted_only_when_empty() {
     );
     drop(store);
     // Durable.
-    let store = f.open();
+    let store = f.open().await;
     assert!(store.directory().group(account, &g.id).is_none());
     assert_eq!(store.directory().groups_of(account).len(), 1);
+}
+
+async fn accounts_keys_and_tokens_are_kept_and_checked(f: Fixture) {
+    use crate::admin::*;
+    let store = f.open().await;
+    let out = store
+        .admin(|db| {
+            let a = ensure_default_account(db)?;
+            assert_eq!(ensure_default_account(db)?, a, "made once");
+            let dup = create_account(db, "one").unwrap_err();
+            assert!(dup.to_string().contains("already exists"), "{dup}");
+            assert!(create_account(db, " ").is_err());
+            let one = find_account(db, "one")?;
+            let names: Vec<_> = list_accounts(db)?.into_iter().map(|a| a.name).collect();
+            assert_eq!(names, ["one", "two", DEFAULT_ACCOUNT]);
+            // A scope may only name the account's own groups.
+            let theirs = db
+                .groups()?
+                .into_iter()
+                .find(|g| g.account != one.id)
+                .unwrap();
+            let scope = Scope {
+                read_only: true,
+                groups: vec![theirs.id.clone()],
+            };
+            assert!(create_key(db, one.id, false, scope).is_err());
+            let key = create_key(
+                db,
+                one.id,
+                false,
+                Scope {
+                    read_only: true,
+                    groups: vec![],
+                },
+            )?;
+            ensure_key(db, one.id, "ROOTKEY", "first")?;
+            ensure_key(db, one.id, "ROOTKEY", "second")?;
+            assert_eq!(count_keys(db)?, 2);
+            let (token, secret) = create_token(db, one.id, "ci", Scope::default())?;
+            assert!(secret.starts_with("pat_") && secret.len() == 68);
+            assert_eq!(list_tokens(db, one.id)?.len(), 1);
+            assert!(
+                delete_key(db, a.id, &key.id).is_err(),
+                "another account's key"
+            );
+            Ok((one.id, key, token, secret))
+        })
+        .await
+        .unwrap();
+    let (one, key, token, secret) = out;
+    let d = store.directory();
+    assert_eq!(d.key(&key.id).unwrap().account, one);
+    assert!(d.key(&key.id).unwrap().scope.read_only);
+    assert_eq!(d.key("ROOTKEY").unwrap().secret, "second");
+    assert!(d.key("ROOTKEY").unwrap().root);
+    assert_eq!(d.token(&secret).unwrap().id, token.id);
+    assert!(d.token("pat_0000").is_none());
+    let key_id = key.id.clone();
+    store
+        .admin(move |db| {
+            delete_key(db, one, &key_id)?;
+            delete_token(db, one, &token.id)
+        })
+        .await
+        .unwrap();
+    assert!(store.directory().key(&key.id).is_none());
+    assert!(store.directory().token(&secret).is_none());
+    drop(store);
+    let store = f.open().await;
+    assert_eq!(store.directory().key("ROOTKEY").unwrap().secret, "second");
+}
+
+async fn a_manual_clock_is_written_down(f: Fixture) {
+    let store = f.open().await;
+    f.clock.advance(Duration::from_secs(90));
+    store.settle_and_record_clock().await.unwrap();
+    drop(store);
+    let backend = f.backend.clone();
+    let recorded = std::thread::spawn(move || {
+        crate::admin::manual_clock_time(&mut *backend.admin().unwrap()).unwrap()
+    })
+    .join()
+    .unwrap();
+    assert_eq!(recorded, Some(START + 90_000));
+}
+
+/// Replicas: several stores on one PostgreSQL database.
+mod replicas {
+    use super::*;
+    use zec_types::ErrorCode;
+
+    async fn pair() -> Option<(Fixture, Store, Store)> {
+        let f = Fixture::postgres()?;
+        let a = f.open().await;
+        let b = f.open_bare();
+        Some((f, a, b))
+    }
+
+    #[tokio::test]
+    async fn a_write_through_one_is_read_through_the_other_at_once() {
+        let Some((_f, a, b)) = pair().await else {
+            return;
+        };
+        let made = create(&a, 1, 3).await;
+        let g = a.create_group(1, "web".into()).await.unwrap();
+        // No waiting: the next request to the other replica sees it.
+        b.sync().await.unwrap();
+        let seen: Vec<u64> = b
+            .describe_instances(1, &InstanceQuery::default(), Page::ALL)
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .map(|i| i.id)
+            .collect();
+        assert_eq!(seen, made.iter().map(|i| i.id).collect::<Vec<_>>());
+        assert_eq!(b.directory().group(1, &g.id).unwrap().name, "web");
+        // And the other way round, with ids and addresses never handed out twice.
+        let more = create(&b, 1, 3).await;
+        a.sync().await.unwrap();
+        assert_eq!(statuses(&a, 1).await.len(), 6);
+        let all: Vec<&Instance> = made.iter().chain(&more).collect();
+        let ids: std::collections::HashSet<_> = all.iter().map(|i| i.id).collect();
+        let ips: std::collections::HashSet<_> = all.iter().map(|i| i.private_ipv4).collect();
+        assert_eq!((ids.len(), ips.len()), (6, 6));
+    }
+
+    #[tokio::test]
+    async fn conflicting_actions_on_two_replicas_end_in_an_allowed_state() {
+        let Some((f, a, b)) = pair().await else {
+            return;
+        };
+        let ids: Vec<u64> = create(&a, 1, 20).await.iter().map(|i| i.id).collect();
+        f.clock.advance(Duration::from_secs(3));
+        // The same instances stopped through one replica and rebooted through the other,
+        // at the same moment: each instance takes exactly one of the two, and the loser is
+        // told why.
+        let (stop, reboot) = tokio::join!(
+            a.operate(1, ids.clone(), Operation::Stop, Change::None, None),
+            b.operate(
+                1,
+                ids.clone(),
+                Operation::Reboot { force: false },
+                Change::None,
+                None
+            ),
+        );
+        let (stop, reboot) = (stop.unwrap(), reboot.unwrap());
+        for (n, id) in ids.iter().enumerate() {
+            let s = &stop.outcomes[n].1;
+            let r = &reboot.outcomes[n].1;
+            match (s, r) {
+                (
+                    Ok(S::Stopping),
+                    Err((ErrorCode::OperationDeniedInstanceNotRunning, S::Stopping)),
+                )
+                | (Ok(S::Stopping), Err((ErrorCode::OperationDeniedInstanceStatus, S::Stopping))) =>
+                    {}
+                (Err((_, S::Reboot)), Ok(S::Reboot)) => {}
+                other => panic!("instance {id}: {other:?}"),
+            }
+        }
+        a.sync().await.unwrap();
+        b.sync().await.unwrap();
+        for id in &ids {
+            assert_eq!(
+                a.instance(1, *id).map(|i| i.status),
+                b.instance(1, *id).map(|i| i.status)
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_replica_that_dies_leaves_its_transitions_to_the_others() {
+        let Some((f, a, b)) = pair().await else {
+            return;
+        };
+        let ids: Vec<u64> = create(&a, 1, 5).await.iter().map(|i| i.id).collect();
+        f.clock.advance(Duration::from_secs(3));
+        a.operate(1, ids[..2].to_vec(), Operation::Stop, Change::None, None)
+            .await
+            .unwrap();
+        drop(a);
+        f.clock.advance(Duration::from_secs(2));
+        b.settle_due().await.unwrap();
+        // Written down by the survivor: a third replica started now agrees.
+        let c = f.open_bare();
+        c.sync().await.unwrap();
+        for store in [&b, &c] {
+            let got: Vec<_> = ids
+                .iter()
+                .map(|id| store.instance(1, *id).unwrap().status)
+                .collect();
+            assert_eq!(
+                got,
+                [S::Stopped, S::Stopped, S::Running, S::Running, S::Running]
+            );
+            let stored = store.instance(1, ids[0]).unwrap();
+            assert!(
+                stored.pending.is_none(),
+                "settled, not only computed: {stored:?}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_transition_is_settled_once_however_many_replicas_race_for_it() {
+        let Some((f, a, b)) = pair().await else {
+            return;
+        };
+        let c = f.open_bare();
+        let made = create(&a, 1, 50).await;
+        b.sync().await.unwrap();
+        c.sync().await.unwrap();
+        let head = |f: &Fixture| {
+            let Backend::Postgres(url) = f.backend.clone() else {
+                unreachable!()
+            };
+            std::thread::spawn(move || {
+                let mut c = ::postgres::Client::connect(&url, ::postgres::NoTls).unwrap();
+                let seq: i64 = c.query_one("SELECT seq FROM log", &[]).unwrap().get(0);
+                let rows: i64 = c
+                    .query_one(
+                        "SELECT count(*) FROM instances WHERE seq = (SELECT seq FROM log)",
+                        &[],
+                    )
+                    .unwrap()
+                    .get(0);
+                (seq, rows)
+            })
+            .join()
+            .unwrap()
+        };
+        let (before, _) = head(&f);
+        f.clock.advance(Duration::from_secs(3));
+        let (x, y, z) = tokio::join!(a.settle_due(), b.settle_due(), c.settle_due());
+        x.unwrap();
+        y.unwrap();
+        z.unwrap();
+        // One commit settled all fifty; the other replicas found nothing left to do.
+        let (after, rows) = head(&f);
+        assert_eq!((after - before, rows), (1, 50));
+        for store in [&a, &b, &c] {
+            store.sync().await.unwrap();
+            assert!(
+                made.iter()
+                    .all(|i| store.instance(1, i.id).unwrap().pending.is_none())
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_replica_too_far_behind_reloads_everything() {
+        let Some((f, a, _b)) = pair().await else {
+            return;
+        };
+        let made = create(&a, 1, 3).await;
+        f.clock.advance(Duration::from_secs(3));
+        // Enough commits, with deletions, for old tombstones to be pruned.
+        for id in [made[0].id, made[1].id] {
+            for _ in 0..2 {
+                a.operate(1, vec![id], Operation::Release, Change::None, None)
+                    .await
+                    .unwrap();
+                f.clock.advance(Duration::from_secs(2));
+                a.settle_due().await.unwrap();
+            }
+        }
+        for _ in 0..8 {
+            a.operate(
+                1,
+                vec![made[2].id],
+                Operation::ModifyAttributes,
+                Change::None,
+                None,
+            )
+            .await
+            .unwrap();
+        }
+        let Backend::Postgres(url) = f.backend.clone() else {
+            unreachable!()
+        };
+        let catalog = a.catalog().clone();
+        let (from_start, up_to_date) = std::thread::spawn(move || {
+            let mut o = crate::postgres::open(&url, catalog).unwrap();
+            (o.follow.poll(0).unwrap(), o.follow.poll(o.seq).unwrap())
+        })
+        .join()
+        .unwrap();
+        match from_start {
+            crate::journal::CatchUp::Reload { loaded, groups, .. } => {
+                assert!(loaded.index.by_id(made[2].id).is_some());
+                assert!(loaded.index.by_id(made[0].id).is_none());
+                assert!(loaded.index.by_id(made[1].id).is_none());
+                assert_eq!(groups.len(), 2, "the two accounts' default groups");
+            }
+            _ => panic!("a replica behind the pruned tombstones must reload"),
+        }
+        assert!(matches!(up_to_date, crate::journal::CatchUp::Nothing));
+    }
 }

@@ -1,46 +1,24 @@
 //! The embedded default backend: one SQLite database in the data directory, WAL mode,
 //! `synchronous=FULL`, so that a write is on disk before its caller hears it succeeded.
 
-pub mod admin;
+mod admin;
 mod schema;
-pub(crate) mod writer;
 
 use crate::StoreError;
-use crate::alloc::Allocator;
-use crate::index::Index;
-pub use rusqlite::Connection;
-use rusqlite::OpenFlags;
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use crate::journal::{CatchUp, Journal, Overlay};
+use crate::load::{Loaded, encode, load};
+pub use admin::SqliteAdmin;
+use rusqlite::{Connection, OpenFlags, params};
+use std::fs::File;
 use std::path::Path;
 use std::time::Duration;
-use zec_core::{Catalog, Instance, Millis};
+use zec_core::Catalog;
 
 /// The database file inside the data directory.
 pub const DB_FILE: &str = "zecd.db";
 
-/// Where the time of a manual clock is written down.
-pub(crate) const MANUAL_CLOCK_KEY: &str = "manual_clock";
-
-/// The time a manual clock last had in this data directory, if it ever ran with one.
-pub fn manual_clock_time(data_dir: &Path) -> Result<Option<Millis>, StoreError> {
-    let path = data_dir.join(DB_FILE);
-    if !path.exists() {
-        return Ok(None);
-    }
-    let conn = open_connection(&path)?;
-    let value: Option<String> = conn
-        .query_row(
-            "SELECT value FROM meta WHERE key = ?1",
-            [MANUAL_CLOCK_KEY],
-            |r| r.get(0),
-        )
-        .ok();
-    Ok(value.and_then(|v| v.parse().ok()))
-}
-
 /// Opens (creating if needed) the database and brings its schema up to date.
-pub fn open_connection(path: &Path) -> Result<Connection, StoreError> {
+pub(crate) fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     let mut conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -63,47 +41,109 @@ pub fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
-/// An instance as a database row.
-pub(crate) struct Row {
-    pub id: i64,
-    pub account: i64,
-    pub due: Option<Millis>,
-    pub doc: Vec<u8>,
+/// The writer's journal: one transaction per round, `synchronous=FULL`.
+pub(crate) struct SqliteJournal {
+    pub conn: Connection,
+    /// Log positions only order this process's own rounds.
+    pub seq: u64,
 }
 
-impl Row {
-    pub fn encode(i: &Instance) -> Result<Self, StoreError> {
-        Ok(Self {
-            id: i64::try_from(i.id).map_err(|_| StoreError::Corrupt(format!("id {}", i.id)))?,
-            account: i.account,
-            due: i.pending.map(|p| p.due),
-            doc: serde_json::to_vec(i).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-        })
+impl Journal for SqliteJournal {
+    fn begin(&mut self, _applied: u64) -> Result<CatchUp, StoreError> {
+        // One process owns the data directory: nobody else commits.
+        Ok(CatchUp::Nothing)
     }
 
-    pub fn decode(id: i64, doc: &[u8]) -> Result<Instance, StoreError> {
-        serde_json::from_slice(doc).map_err(|e| StoreError::Corrupt(format!("instance {id}: {e}")))
+    fn commit(&mut self, overlay: &Overlay, last_id: u64) -> Result<u64, StoreError> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO instances (id, account_id, due_at, doc) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(id) DO UPDATE SET due_at = excluded.due_at, doc = excluded.doc",
+            )?;
+            let mut delete = tx.prepare_cached("DELETE FROM instances WHERE id = ?1")?;
+            for (id, row) in &overlay.rows {
+                match row {
+                    Some(i) => {
+                        upsert.execute(params![
+                            db_id(i.id)?,
+                            i.account,
+                            i.pending.map(|p| p.due),
+                            encode(i)?
+                        ])?;
+                    }
+                    None => {
+                        delete.execute([db_id(*id)?])?;
+                    }
+                }
+            }
+            let mut meta = tx.prepare_cached(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            )?;
+            meta.execute(["last_id", &last_id.to_string()])?;
+            let mut put_group = tx.prepare_cached(
+                "INSERT INTO resource_groups (id, account_id, name, is_default, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(id) DO UPDATE SET name = excluded.name",
+            )?;
+            let mut delete_group =
+                tx.prepare_cached("DELETE FROM resource_groups WHERE id = ?1")?;
+            for (id, group) in &overlay.groups {
+                match group {
+                    Some(g) => {
+                        put_group.execute(params![
+                            g.id,
+                            g.account,
+                            g.name,
+                            g.is_default,
+                            g.created_at
+                        ])?;
+                    }
+                    None => {
+                        delete_group.execute([id])?;
+                    }
+                }
+            }
+            if let Some(t) = overlay.clock {
+                meta.execute([crate::admin::MANUAL_CLOCK_KEY, &t.to_string()])?;
+            }
+        }
+        tx.commit()?;
+        self.seq += 1;
+        Ok(self.seq)
     }
+
+    fn abort(&mut self) {}
 }
 
-/// Everything the writer and the index start from.
-pub(crate) struct Loaded {
-    pub index: Index,
-    pub due: BinaryHeap<Reverse<(Millis, u64)>>,
-    pub alloc: Allocator,
-    pub last_id: u64,
+/// Instance ids are stored as SQLite's signed 64-bit integers.
+pub(crate) fn db_id(id: u64) -> Result<i64, StoreError> {
+    i64::try_from(id).map_err(|_| StoreError::Corrupt(format!("id {id}")))
 }
 
-/// Rows per unit of decoding work.
-const LOAD_CHUNK: usize = 4096;
+/// What a store on a data directory starts from.
+pub(crate) struct Opened {
+    pub journal: SqliteJournal,
+    pub admin: SqliteAdmin,
+    pub loaded: Loaded,
+    pub lock: File,
+}
 
-/// Reads every instance into the index, in creation order. Rows are read on this thread,
-/// decoded on two others, and put in order into the index on a fourth: decoding is most of a
-/// restart's work, and a restart with a million instances is meant to take seconds.
-pub(crate) fn load(conn: &Connection, catalog: &Catalog) -> Result<Loaded, StoreError> {
-    use std::sync::mpsc::sync_channel;
-    use std::sync::{Arc, Mutex};
-
+/// Opens (creating if needed) the database in `data_dir` and loads it. Only one process may
+/// serve a data directory at a time.
+pub(crate) fn open(data_dir: &Path, catalog: &Catalog) -> Result<Opened, StoreError> {
+    std::fs::create_dir_all(data_dir)?;
+    let lock = File::create(data_dir.join("zecd.lock"))?;
+    if lock.try_lock().is_err() {
+        return Err(StoreError::Invalid(format!(
+            "{} is in use by another zecd",
+            data_dir.display()
+        )));
+    }
+    let path = data_dir.join(DB_FILE);
+    let conn = open_connection(&path)?;
+    let admin = SqliteAdmin(open_connection(&path)?);
     let count: i64 = conn.query_row("SELECT count(*) FROM instances", [], |r| r.get(0))?;
     let last_id: u64 = conn
         .query_row("SELECT value FROM meta WHERE key = 'last_id'", [], |r| {
@@ -112,89 +152,25 @@ pub(crate) fn load(conn: &Connection, catalog: &Catalog) -> Result<Loaded, Store
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
-    type Chunk = (usize, Vec<(i64, Vec<u8>)>);
-    type Decoded = (usize, Result<Vec<Instance>, StoreError>);
-
-    std::thread::scope(|scope| {
-        let (raw_tx, raw_rx) = sync_channel::<Chunk>(4);
-        let raw_rx = Arc::new(Mutex::new(raw_rx));
-        let (done_tx, done_rx) = sync_channel::<Decoded>(4);
-        for _ in 0..2 {
-            let raw_rx = raw_rx.clone();
-            let done_tx = done_tx.clone();
-            scope.spawn(move || {
-                loop {
-                    let next = raw_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
-                    let Ok((n, rows)) = next else { break };
-                    let decoded = rows.iter().map(|(id, doc)| Row::decode(*id, doc)).collect();
-                    if done_tx.send((n, decoded)).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(done_tx);
-        let builder = scope.spawn(move || {
-            let mut loaded = Loaded {
-                index: Index::default(),
-                due: BinaryHeap::new(),
-                alloc: Allocator::default(),
-                last_id,
-            };
-            loaded.index.reserve(usize::try_from(count).unwrap_or(0));
-            // Chunks arrive in any order; they go into the index in creation order.
-            let mut waiting = std::collections::BTreeMap::new();
-            let mut next = 0;
-            for (n, decoded) in done_rx {
-                waiting.insert(n, decoded);
-                while let Some(decoded) = waiting.remove(&next) {
-                    for instance in decoded? {
-                        loaded.add(instance, catalog);
-                    }
-                    next += 1;
-                }
-            }
-            Ok::<_, StoreError>(loaded)
-        });
-
-        let read = (|| {
+    let loaded = load(
+        usize::try_from(count).unwrap_or(0),
+        last_id,
+        catalog,
+        |sink| {
             let mut stmt = conn.prepare("SELECT id, doc FROM instances ORDER BY id")?;
             let mut rows = stmt.query([])?;
-            let mut chunk = Vec::with_capacity(LOAD_CHUNK);
-            let mut n = 0;
             while let Some(row) = rows.next()? {
-                chunk.push((row.get::<_, i64>(0)?, row.get::<_, Vec<u8>>(1)?));
-                if chunk.len() == LOAD_CHUNK {
-                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(LOAD_CHUNK));
-                    if raw_tx.send((n, full)).is_err() {
-                        break;
-                    }
-                    n += 1;
+                if !sink(row.get(0)?, row.get(1)?) {
+                    break;
                 }
             }
-            if !chunk.is_empty() {
-                let _ = raw_tx.send((n, chunk));
-            }
-            Ok::<_, StoreError>(())
-        })();
-        drop(raw_tx);
-        let loaded = builder
-            .join()
-            .unwrap_or_else(|_| Err(StoreError::Corrupt("loading the index panicked".into())));
-        read.and(loaded)
+            Ok(())
+        },
+    )?;
+    Ok(Opened {
+        journal: SqliteJournal { conn, seq: 0 },
+        admin,
+        loaded,
+        lock,
     })
-}
-
-impl Loaded {
-    fn add(&mut self, instance: Instance, catalog: &Catalog) {
-        if let Some(p) = instance.pending {
-            self.due.push(Reverse((p.due, instance.id)));
-        }
-        let pool = catalog
-            .region(&instance.region_id)
-            .map(|r| r.public_ipv4_pool);
-        self.alloc.claim(&instance, pool);
-        self.last_id = self.last_id.max(instance.id);
-        self.index.upsert(instance);
-    }
 }

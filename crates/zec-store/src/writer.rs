@@ -1,17 +1,19 @@
 //! The one writer: every change to instances goes through this thread, which batches what
-//! arrives together into one SQLite transaction (one fsync), settles the phases whose time has
-//! come, and only after the commit publishes the result to the index and answers the callers.
+//! arrives together into one transaction of the backend (one fsync), settles the phases whose
+//! time has come, and only after the commit publishes the result to the index and answers the
+//! callers. With replicas on a shared database, each round first takes the database's write
+//! lock and catches up with what the others committed, so that every decision is made on the
+//! latest state of the whole fleet.
 //!
 //! Phases are settled from one queue ordered by deadline, not one timer per instance; with a
 //! real clock the thread sleeps until the earliest deadline or the next command, with a manual
 //! clock only commands (including "settle what is due") wake it.
 
-use super::Row;
-use crate::alloc::Allocator;
-use crate::{Core, Created, Operated, ResourceGroup, StoreError};
-use rusqlite::{Connection, params};
+use crate::core::{Core, State};
+use crate::journal::{Journal, Overlay};
+use crate::{Created, Operated, ResourceGroup, StoreError};
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, TryRecvError};
 use tokio::sync::oneshot;
@@ -25,6 +27,10 @@ use zec_types::{ApiError, ErrorCode};
 const MAX_BATCH: usize = 256;
 /// Most phases settled in one transaction; more wait for the next round, straight away.
 const MAX_SETTLE: usize = 20_000;
+
+/// How long the writer waits before it tries again after the backend failed (so that a
+/// database that is down is not hammered by deadlines falling due).
+const RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(250);
 
 pub(crate) type Reply<T> = oneshot::Sender<Result<T, StoreError>>;
 
@@ -66,25 +72,14 @@ pub(crate) enum Command {
     },
     /// Answered when everything sent before it is committed; the writer then stops.
     Shutdown { reply: Reply<()> },
+    /// Another replica's change added an earlier deadline: look at the queue again.
+    Wake,
 }
 
 pub(crate) struct Writer {
-    pub conn: Connection,
+    pub journal: Box<dyn Journal>,
     pub core: Arc<Core>,
     pub ids: IdGenerator,
-    pub due: BinaryHeap<Reverse<(Millis, u64)>>,
-    pub alloc: Allocator,
-}
-
-/// Changes made by one batch, not yet committed: the latest version of each touched instance
-/// (`None`: deleted).
-#[derive(Default)]
-struct Overlay {
-    rows: HashMap<u64, Option<Instance>>,
-    /// Resource groups created, renamed (`Some`) or deleted (`None`).
-    groups: HashMap<String, Option<ResourceGroup>>,
-    /// The manual clock's time, to be written down.
-    clock: Option<Millis>,
 }
 
 enum Answer {
@@ -112,17 +107,21 @@ impl Writer {
                         settles.push((now, reply));
                     }
                     Command::Shutdown { reply } => shutdown = Some(reply),
+                    Command::Wake => {}
                     // Nothing after a shutdown is taken.
                     other if shutdown.is_none() => commands.push(other),
                     _ => {}
                 }
             }
-            self.round(now, commands, record.then_some(now));
+            let due_now = self.core.state().earliest_due().is_some_and(|t| t <= now);
+            if due_now || !commands.is_empty() || record {
+                self.round(now, commands, record.then_some(now));
+            }
             if let Some(reply) = shutdown.take() {
                 let _ = reply.send(Ok(()));
                 break;
             }
-            let earliest = self.due.peek().map(|Reverse((t, _))| *t);
+            let earliest = self.core.state().earliest_due();
             for (_, reply) in settles.extract_if(.., |(at, _)| earliest.is_none_or(|t| t > *at)) {
                 let _ = reply.send(Ok(()));
             }
@@ -135,9 +134,9 @@ impl Writer {
     /// `None` when every handle to the store is gone.
     fn next_batch(&self, rx: &Receiver<Command>) -> Option<Vec<Command>> {
         let now = self.core.clock.now();
-        let wait = match self.due.peek() {
-            Some(Reverse((t, _))) if *t <= now => Some(std::time::Duration::ZERO),
-            Some(Reverse((t, _))) => self.core.clock.real_wait_until(*t),
+        let wait = match self.core.state().earliest_due() {
+            Some(t) if t <= now => Some(std::time::Duration::ZERO),
+            Some(t) => self.core.clock.real_wait_until(t),
             None => None,
         };
         let first = match wait {
@@ -158,13 +157,29 @@ impl Writer {
         Some(batch)
     }
 
-    /// One transaction: settle what is due, apply the commands, commit, publish, answer.
+    /// One transaction: catch up with other replicas, settle what is due, apply the commands,
+    /// commit, publish, answer.
     fn round(&mut self, now: Millis, commands: Vec<Command>, clock: Option<Millis>) {
+        let applied = self.core.state().applied;
+        let catch_up = match self.journal.begin(applied) {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::error!(error = %e, "store round could not begin; the batch is not applied");
+                self.journal.abort();
+                Self::refuse(commands, &e.to_string());
+                std::thread::sleep(RETRY_PAUSE);
+                return;
+            }
+        };
+        let core = self.core.clone();
+        let mut state = core.state();
+        let st = &mut *state;
+        core.catch_up(st, catch_up);
         let mut overlay = Overlay {
             clock,
             ..Overlay::default()
         };
-        self.settle_due(now, &mut overlay);
+        self.settle_due(st, now, &mut overlay);
         let mut answers = Vec::with_capacity(commands.len());
         for cmd in commands {
             match cmd {
@@ -173,7 +188,7 @@ impl Writer {
                     plan,
                     reply,
                 } => {
-                    let result = self.create(account, &plan, now, &mut overlay);
+                    let result = self.create(st, account, &plan, now, &mut overlay);
                     answers.push(Answer::Created(reply, result));
                 }
                 Command::Operate {
@@ -185,6 +200,7 @@ impl Writer {
                     reply,
                 } => {
                     let result = self.operate(
+                        st,
                         account,
                         &ids,
                         op,
@@ -202,67 +218,71 @@ impl Writer {
                 Command::Settle { reply, .. } | Command::Shutdown { reply } => {
                     let _ = reply.send(Ok(()));
                 }
+                Command::Wake => {}
             }
         }
-        if overlay.rows.is_empty() && overlay.groups.is_empty() && overlay.clock.is_none() {
+        if overlay.is_empty() {
+            self.journal.abort();
             Self::answer(answers, None);
             return;
         }
-        match self.commit(&overlay) {
-            Ok(()) => {
-                let mut index = self.core.index.write().unwrap_or_else(|e| e.into_inner());
-                for (id, row) in overlay.rows {
-                    match row {
-                        Some(i) => index.upsert(i),
-                        None => {
-                            index.remove(id);
-                        }
-                    }
-                }
-                drop(index);
-                if !overlay.groups.is_empty() {
-                    let mut directory = self
-                        .core
-                        .directory
-                        .write()
-                        .unwrap_or_else(|e| e.into_inner());
-                    let mut next = (**directory).clone();
-                    for (id, group) in overlay.groups {
-                        match group {
-                            Some(g) => next.groups.insert(id, g),
-                            None => next.groups.remove(&id),
-                        };
-                    }
-                    *directory = Arc::new(next);
-                }
+        match self.journal.commit(&overlay, self.ids.last()) {
+            Ok(seq) => {
+                core.publish(st, overlay, seq);
+                drop(state);
                 Self::answer(answers, None);
             }
             Err(e) => {
                 tracing::error!(error = %e, "store commit failed; the batch is not applied");
-                self.roll_back(&overlay);
+                self.journal.abort();
+                self.roll_back(st, &overlay);
+                drop(state);
                 Self::answer(answers, Some(e.to_string()));
+                std::thread::sleep(RETRY_PAUSE);
             }
         }
     }
 
-    /// Undoes what a batch that failed to commit did to the writer's own state: addresses it
+    /// Answers commands that a round could not take up.
+    fn refuse(commands: Vec<Command>, why: &str) {
+        let err = || StoreError::Backend(why.to_owned());
+        for cmd in commands {
+            match cmd {
+                Command::Create { reply, .. } => {
+                    let _ = reply.send(Err(err()));
+                }
+                Command::Operate { reply, .. } => {
+                    let _ = reply.send(Err(err()));
+                }
+                Command::Group { reply, .. } => {
+                    let _ = reply.send(Err(err()));
+                }
+                Command::Settle { reply, .. } | Command::Shutdown { reply } => {
+                    let _ = reply.send(Err(err()));
+                }
+                Command::Wake => {}
+            }
+        }
+    }
+
+    /// Undoes what a round that failed to commit did to the writer's own state: addresses it
     /// handed out or freed, deadlines it took off the queue.
-    fn roll_back(&mut self, overlay: &Overlay) {
-        let index = self.core.index.read().unwrap_or_else(|e| e.into_inner());
+    fn roll_back(&mut self, st: &mut State, overlay: &Overlay) {
+        let index = self.core.index();
         for (id, row) in &overlay.rows {
             match (index.by_id(*id), row) {
                 (Some(old), _) => {
                     if row.is_none() {
                         let pool = self.public_pool(old);
-                        self.alloc.claim(old, pool);
+                        st.alloc.claim(old, pool);
                     }
                     if let Some(p) = old.pending {
-                        self.due.push(Reverse((p.due, *id)));
+                        st.due.push(Reverse((p.due, *id)));
                     }
                 }
                 (None, Some(new)) => {
                     let pool = self.public_pool(new);
-                    self.alloc.release(new, pool);
+                    st.alloc.release(new, pool);
                 }
                 (None, None) => {}
             }
@@ -295,21 +315,18 @@ impl Writer {
     fn current(&self, overlay: &Overlay, id: u64) -> Option<Instance> {
         match overlay.rows.get(&id) {
             Some(row) => row.clone(),
-            None => {
-                let index = self.core.index.read().unwrap_or_else(|e| e.into_inner());
-                index.by_id(id).cloned()
-            }
+            None => self.core.index().by_id(id).cloned(),
         }
     }
 
-    fn settle_due(&mut self, now: Millis, overlay: &mut Overlay) {
+    fn settle_due(&mut self, st: &mut State, now: Millis, overlay: &mut Overlay) {
         let mut settled = 0;
         while settled < MAX_SETTLE {
-            match self.due.peek() {
+            match st.due.peek() {
                 Some(Reverse((t, _))) if *t <= now => {}
                 _ => break,
             }
-            let Some(Reverse((due, id))) = self.due.pop() else {
+            let Some(Reverse((due, id))) = st.due.pop() else {
                 break;
             };
             let Some(instance) = self.current(overlay, id) else {
@@ -319,7 +336,7 @@ impl Writer {
             if instance.pending.is_none_or(|p| p.due != due) {
                 continue;
             }
-            self.settle(instance, now, overlay);
+            self.settle(st, instance, now, overlay);
             settled += 1;
         }
     }
@@ -328,6 +345,7 @@ impl Writer {
     /// is deleted and its addresses freed. Returns the instance unless it is gone.
     fn settle(
         &mut self,
+        st: &mut State,
         mut instance: Instance,
         now: Millis,
         overlay: &mut Overlay,
@@ -338,7 +356,7 @@ impl Writer {
         }
         if instance.status_at(now).is_none() {
             let pool = self.public_pool(&instance);
-            self.alloc.release(&instance, pool);
+            st.alloc.release(&instance, pool);
             overlay.rows.insert(id, None);
             None
         } else {
@@ -354,6 +372,7 @@ impl Writer {
     #[allow(clippy::too_many_arguments)]
     fn operate(
         &mut self,
+        st: &mut State,
         account: AccountId,
         ids: &[u64],
         op: Operation,
@@ -400,7 +419,7 @@ impl Writer {
         }
         let mut outcomes = Vec::with_capacity(current.len());
         for instance in current {
-            let Some(mut instance) = self.settle(instance, now, overlay) else {
+            let Some(mut instance) = self.settle(st, instance, now, overlay) else {
                 continue;
             };
             let before = instance.status;
@@ -414,7 +433,7 @@ impl Writer {
                             now.saturating_add(self.core.timings.get(phase).as_millis() as i64);
                         let outcome = self.outcome(phase, &instance);
                         instance.begin(phase, now, due, outcome);
-                        self.due.push(Reverse((due, instance.id)));
+                        st.due.push(Reverse((due, instance.id)));
                     }
                     outcomes.push((instance.id, Ok(instance.status)));
                     overlay.rows.insert(instance.id, Some(instance));
@@ -495,7 +514,7 @@ impl Writer {
                     return Err(name_taken(&name));
                 }
                 let g = ResourceGroup {
-                    id: crate::sqlite::admin::new_uuid(),
+                    id: crate::admin::new_uuid(),
                     account,
                     name,
                     is_default: false,
@@ -582,6 +601,7 @@ impl Writer {
 
     fn create(
         &mut self,
+        st: &mut State,
         account: AccountId,
         plan: &CreatePlan,
         now: Millis,
@@ -604,11 +624,11 @@ impl Writer {
         let mut addresses = Vec::with_capacity(plan.names.len());
         for n in 0..plan.names.len() {
             let want = if n == 0 { plan.lan_ip } else { None };
-            let private = self
+            let private = st
                 .alloc
                 .private(account, &template.subnet_id, plan.subnet_cidr, want);
             let public = match (private, plan.public_pool) {
-                (Some(_), Some(pool)) => self.alloc.public(pool).map(Some),
+                (Some(_), Some(pool)) => st.alloc.public(pool).map(Some),
                 _ => Some(None),
             };
             match (private, public) {
@@ -622,7 +642,7 @@ impl Writer {
                         probe.account = account;
                         probe.private_ipv4 = private;
                         probe.public_ipv4 = public;
-                        self.alloc.release(&probe, plan.public_pool);
+                        st.alloc.release(&probe, plan.public_pool);
                     }
                     let (code, what) = if private.is_none() {
                         (
@@ -659,7 +679,7 @@ impl Writer {
             };
             let outcome = self.outcome(Phase::Deploy, &plan.template);
             let instance = plan.instantiate(n, a, now, due, outcome);
-            self.due.push(Reverse((due, instance.id)));
+            st.due.push(Reverse((due, instance.id)));
             overlay.rows.insert(instance.id, Some(instance.clone()));
             made.push(instance);
         }
@@ -667,60 +687,5 @@ impl Writer {
             order_number,
             instances: made,
         })
-    }
-
-    fn commit(&mut self, overlay: &Overlay) -> Result<(), StoreError> {
-        let tx = self.conn.transaction()?;
-        {
-            let mut upsert = tx.prepare_cached(
-                "INSERT INTO instances (id, account_id, due_at, doc) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT(id) DO UPDATE SET due_at = excluded.due_at, doc = excluded.doc",
-            )?;
-            let mut delete = tx.prepare_cached("DELETE FROM instances WHERE id = ?1")?;
-            for (id, row) in &overlay.rows {
-                match row {
-                    Some(i) => {
-                        let row = Row::encode(i)?;
-                        upsert.execute(params![row.id, row.account, row.due, row.doc])?;
-                    }
-                    None => {
-                        delete.execute([*id as i64])?;
-                    }
-                }
-            }
-            let mut meta = tx.prepare_cached(
-                "INSERT INTO meta (key, value) VALUES (?1, ?2)
-                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            )?;
-            meta.execute(["last_id", &self.ids.last().to_string()])?;
-            let mut put_group = tx.prepare_cached(
-                "INSERT INTO resource_groups (id, account_id, name, is_default, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT(id) DO UPDATE SET name = excluded.name",
-            )?;
-            let mut delete_group =
-                tx.prepare_cached("DELETE FROM resource_groups WHERE id = ?1")?;
-            for (id, group) in &overlay.groups {
-                match group {
-                    Some(g) => {
-                        put_group.execute(params![
-                            g.id,
-                            g.account,
-                            g.name,
-                            g.is_default,
-                            g.created_at
-                        ])?;
-                    }
-                    None => {
-                        delete_group.execute([id])?;
-                    }
-                }
-            }
-            if let Some(t) = overlay.clock {
-                meta.execute([super::MANUAL_CLOCK_KEY, &t.to_string()])?;
-            }
-        }
-        tx.commit()?;
-        Ok(())
     }
 }

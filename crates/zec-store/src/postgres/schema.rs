@@ -1,0 +1,118 @@
+//! Schema migrations for PostgreSQL, applied at start under an advisory lock so that replicas
+//! starting together apply each exactly once.
+
+use postgres::Client;
+
+/// Taken for the duration of the migrations ("zecd" in ASCII).
+const MIGRATION_LOCK: i64 = 0x7a65_6364;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: accounts, credentials, resource groups, instances, the shared log.
+    "
+    CREATE TABLE accounts (
+        id         BIGSERIAL PRIMARY KEY,
+        name       TEXT NOT NULL UNIQUE,
+        created_at BIGINT NOT NULL
+    );
+    CREATE TABLE access_keys (
+        id              TEXT PRIMARY KEY,
+        secret          TEXT NOT NULL,
+        account_id      BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        root            BOOLEAN NOT NULL DEFAULT false,
+        created_at      BIGINT NOT NULL,
+        read_only       BOOLEAN NOT NULL DEFAULT false,
+        resource_groups TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE tokens (
+        id              TEXT PRIMARY KEY,
+        hash            BYTEA NOT NULL UNIQUE,
+        account_id      BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        name            TEXT NOT NULL,
+        created_at      BIGINT NOT NULL,
+        read_only       BOOLEAN NOT NULL DEFAULT false,
+        resource_groups TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE resource_groups (
+        id         TEXT PRIMARY KEY,
+        account_id BIGINT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        name       TEXT NOT NULL,
+        is_default BOOLEAN NOT NULL DEFAULT false,
+        created_at BIGINT NOT NULL
+    );
+    CREATE UNIQUE INDEX resource_groups_one_default
+        ON resource_groups(account_id) WHERE is_default;
+    -- One row per instance: `doc` is the instance as JSON, NULL once it is gone (a
+    -- tombstone, kept until every replica has seen it). `seq` is the log position of the
+    -- row's last change.
+    CREATE TABLE instances (
+        id         BIGINT PRIMARY KEY,
+        account_id BIGINT NOT NULL,
+        due_at     BIGINT,
+        seq        BIGINT NOT NULL,
+        doc        BYTEA
+    );
+    CREATE INDEX instances_seq ON instances(seq);
+    -- The shared log's head: one row, locked by the writing replica for the length of its
+    -- transaction. `groups_seq`: the last position that changed a resource group;
+    -- `pruned_seq`: tombstones at or before it are gone.
+    CREATE TABLE log (
+        one        BOOLEAN PRIMARY KEY DEFAULT true CHECK (one),
+        seq        BIGINT NOT NULL,
+        groups_seq BIGINT NOT NULL,
+        pruned_seq BIGINT NOT NULL
+    );
+    INSERT INTO log VALUES (true, 0, 0, 0);
+    -- Bumped by every change to accounts and credentials, so that replicas reload them.
+    CREATE TABLE directory (
+        one     BOOLEAN PRIMARY KEY DEFAULT true CHECK (one),
+        version BIGINT NOT NULL
+    );
+    INSERT INTO directory VALUES (true, 0);
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    -- Replica numbers, for ids that no two replicas hand out alike.
+    CREATE SEQUENCE replica_nodes;
+    ",
+];
+
+/// The schema version this build writes.
+pub const VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Brings the database up to the newest schema. Safe when several replicas start at once:
+/// the first applies the migrations, the others wait for it and find nothing left to do.
+pub fn migrate(client: &mut Client) -> Result<(), postgres::Error> {
+    client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])?;
+    let result = (|| {
+        client.batch_execute(
+            "CREATE TABLE IF NOT EXISTS zecd_schema (version BIGINT NOT NULL);
+             INSERT INTO zecd_schema SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM zecd_schema);",
+        )?;
+        let current: i64 = client
+            .query_one("SELECT version FROM zecd_schema", &[])?
+            .get(0);
+        for (n, sql) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
+            let mut tx = client.transaction()?;
+            tx.batch_execute(sql)?;
+            tx.execute("UPDATE zecd_schema SET version = $1", &[&(n as i64 + 1)])?;
+            tx.commit()?;
+        }
+        Ok(current)
+    })();
+    client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK])?;
+    result.map(|_| ())
+}
+
+/// The version a database is at (0 if zecd never ran on it).
+pub fn version(client: &mut Client) -> Result<i64, postgres::Error> {
+    let exists: bool = client
+        .query_one("SELECT to_regclass('zecd_schema') IS NOT NULL", &[])?
+        .get(0);
+    if !exists {
+        return Ok(0);
+    }
+    Ok(client
+        .query_opt("SELECT version FROM zecd_schema", &[])?
+        .map_or(0, |r| r.get(0)))
+}
