@@ -4,6 +4,7 @@
 //! p50/p99, the ratio to the ceiling, RSS, and the time to load and to restart.
 
 mod ceiling;
+mod database;
 mod filters;
 mod fleet;
 mod process;
@@ -54,6 +55,14 @@ struct Args {
     /// Extra arguments for `zecd serve`, e.g. `--log=warn`.
     #[arg(long = "zecd-arg", allow_hyphen_values = true)]
     zecd_args: Vec<String>,
+    /// Run zecd on PostgreSQL: a server URL (postgres://user@host:port/db) whose user may
+    /// create databases; the benchmark makes a database of its own there and drops it after.
+    #[arg(long)]
+    database_url: Option<String>,
+    /// With --database-url: after measuring one replica, start more and measure the same
+    /// cases with the load split over all of them.
+    #[arg(long, default_value_t = 1)]
+    replicas: usize,
 }
 
 const KEY_ID: &str = "AKIDBENCH00000001";
@@ -66,7 +75,20 @@ fn main() -> Result<()> {
         .build()?;
     match cli.command {
         Cmd::Ceiling { listen, size } => rt.block_on(ceiling::serve(&listen, size)),
-        Cmd::DescribeStatus(args) => rt.block_on(describe_status(args)),
+        Cmd::DescribeStatus(mut args) => {
+            if args.replicas > 1 && args.database_url.is_none() {
+                bail!("--replicas needs --database-url: replicas share a PostgreSQL database");
+            }
+            let _database = match &args.database_url {
+                Some(url) => {
+                    let db = database::Scratch::create(url)?;
+                    args.zecd_args.push(format!("--database-url={}", db.url));
+                    Some(db)
+                }
+                None => None,
+            };
+            rt.block_on(describe_status(args))
+        }
     }
 }
 
@@ -155,6 +177,36 @@ async fn describe_status(args: Args) -> Result<()> {
     let filtered = filters::measure(&zecd.addr, &fleet, &args).await?;
     let rss_after = zecd.rss_kib()?;
 
+    // More replicas on the same database: each loads the fleet at start, then the same
+    // cases are measured with the load split over all of them.
+    let mut replicas = Vec::new();
+    let mut joined = Vec::new();
+    for _ in 1..args.replicas {
+        eprintln!("starting another replica ...");
+        let (z, took) = zecd.another()?;
+        joined.push(took);
+        replicas.push(z);
+    }
+    let mut split = Vec::new();
+    if !replicas.is_empty() {
+        let addrs: Vec<String> = std::iter::once(zecd.addr.clone())
+            .chain(replicas.iter().map(|z| z.addr.clone()))
+            .collect();
+        for (name, body) in &cases {
+            let targets: Vec<_> = addrs
+                .iter()
+                .map(|a| {
+                    let headers = signed_headers(a, "DescribeInstancesStatus", body);
+                    (a.clone(), headers)
+                })
+                .collect();
+            split.push(wrk::run_split(&targets, name, body, &args)?);
+        }
+    }
+    for mut z in replicas {
+        z.stop()?;
+    }
+
     eprintln!("restarting zecd with {} instances ...", args.instances);
     let restart = zecd.restart()?;
     // Check the restarted server answers with everything.
@@ -172,8 +224,15 @@ async fn describe_status(args: Args) -> Result<()> {
 
     println!();
     println!(
-        "DescribeInstancesStatus, {} instances in one account, wrk -t1 -c{} -d{}s on loopback, 2 cores shared by server and load",
-        args.instances, args.connections, args.duration
+        "DescribeInstancesStatus, {} instances in one account on {}, wrk -t1 -c{} -d{}s on loopback, 2 cores shared by server and load",
+        args.instances,
+        if args.database_url.is_some() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        },
+        args.connections,
+        args.duration
     );
     println!();
     println!(
@@ -192,6 +251,37 @@ async fn describe_status(args: Args) -> Result<()> {
             wrk::fmt_latency(roof.p99),
             100.0 * r.rps / roof.rps
         );
+    }
+    if !split.is_empty() {
+        println!();
+        println!(
+            "The same cases with {} replicas on the database, the load split evenly over them:",
+            args.replicas
+        );
+        println!();
+        println!(
+            "| case | requests/s, 1 replica | requests/s, {} replicas | p50 | p99 | vs 1 replica |",
+            args.replicas
+        );
+        println!("|---|---:|---:|---:|---:|---:|");
+        for ((one, _, _), r) in results.iter().zip(&split) {
+            println!(
+                "| {} | {:.0} | {:.0} | {} | {} | {:.2}x |",
+                r.name,
+                one.rps,
+                r.rps,
+                wrk::fmt_latency(r.p50),
+                wrk::fmt_latency(r.p99),
+                r.rps / one.rps
+            );
+        }
+        for (n, took) in joined.iter().enumerate() {
+            println!(
+                "replica {} joined with {} instances in {took:.2?} (start to listening)",
+                n + 2,
+                args.instances
+            );
+        }
     }
     println!();
     let last_vs_first = results[1].0.rps / results[2].0.rps;

@@ -105,6 +105,21 @@ impl Zecd {
         Ok(())
     }
 
+    /// Another zecd with the same settings (on a shared database: another replica); returns
+    /// it and the time from start to listening.
+    pub fn another(&self) -> Result<(Self, Duration)> {
+        let mut z = Zecd {
+            child: None,
+            addr: String::new(),
+            bin: self.bin.clone(),
+            data: self.data.clone(),
+            args: self.args.clone(),
+            key: self.key.clone(),
+        };
+        let took = z.spawn()?;
+        Ok((z, took))
+    }
+
     /// Stops and starts again; returns the time from start to listening.
     pub fn restart(&mut self) -> Result<Duration> {
         self.stop()?;

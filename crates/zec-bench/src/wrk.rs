@@ -24,6 +24,38 @@ fn lua_string(s: &str) -> String {
     format!("{s:?}")
 }
 
+/// The same load split over several servers at once (replicas behind a load balancer):
+/// requests/s add up; p50 is the mean of theirs, p99 the worst.
+/// Each server comes with the headers signed for it (the signature covers the host).
+pub fn run_split(
+    targets: &[(String, Vec<(String, String)>)],
+    name: &str,
+    body: &str,
+    args: &Args,
+) -> Result<Measured> {
+    let mut each = args.clone();
+    each.connections = (args.connections / targets.len() as u32).max(1);
+    let results = std::thread::scope(|s| {
+        let handles: Vec<_> = targets
+            .iter()
+            .map(|(addr, headers)| {
+                let each = &each;
+                s.spawn(move || run(addr, name, body, headers, each))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| bail!("wrk thread panicked")))
+            .collect::<Result<Vec<_>>>()
+    })?;
+    Ok(Measured {
+        name: name.to_owned(),
+        rps: results.iter().map(|m| m.rps).sum(),
+        p50: results.iter().map(|m| m.p50).sum::<f64>() / results.len() as f64,
+        p99: results.iter().map(|m| m.p99).fold(0.0, f64::max),
+    })
+}
+
 pub fn run(
     addr: &str,
     name: &str,
@@ -40,7 +72,11 @@ pub fn run(
             lua_string(v)
         ));
     }
-    let path = std::env::temp_dir().join(format!("zec-bench-{}.lua", std::process::id()));
+    let path = std::env::temp_dir().join(format!(
+        "zec-bench-{}-{}.lua",
+        std::process::id(),
+        addr.replace([':', '.'], "-")
+    ));
     std::fs::write(&path, script)?;
     eprintln!("measuring: {name}");
     let out = Command::new("wrk")

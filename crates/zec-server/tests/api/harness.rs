@@ -173,6 +173,14 @@ impl Server {
         }
     }
 
+    /// kill -9, and no restart.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.kill().unwrap();
+            child.wait().unwrap();
+        }
+    }
+
     pub fn restart(&mut self) {
         if self.child.is_some() {
             self.terminate();

@@ -9,6 +9,7 @@ mod cli;
 mod create;
 mod describe_status;
 mod faults;
+mod fleet;
 mod lifecycle;
 mod process;
 mod sdk;

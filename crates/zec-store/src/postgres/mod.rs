@@ -22,7 +22,7 @@ use crate::journal::{CatchUp, Follow, Journal, Overlay};
 use crate::load::{Loaded, decode, encode, load};
 pub use admin::PgAdmin;
 use postgres::fallible_iterator::FallibleIterator;
-use postgres::{Client, Config, GenericClient, IsolationLevel, NoTls};
+use postgres::{Client, Config, GenericClient, IsolationLevel, NoTls, SimpleQueryMessage};
 use std::sync::Arc;
 use std::time::Duration;
 use zec_core::Catalog;
@@ -340,6 +340,19 @@ pub(crate) struct PgFollow {
 impl Follow for PgFollow {
     fn poll(&mut self, applied: u64) -> Result<CatchUp, StoreError> {
         let client = self.pg.client()?;
+        // The common case, in one round trip (the simple protocol needs no prepare): nothing
+        // new.
+        let head = client
+            .simple_query("SELECT seq FROM log")?
+            .iter()
+            .find_map(|m| match m {
+                SimpleQueryMessage::Row(r) => r.get(0).and_then(|v| v.parse::<u64>().ok()),
+                _ => None,
+            })
+            .ok_or_else(|| StoreError::Corrupt("the log has no head".into()))?;
+        if head <= applied {
+            return Ok(CatchUp::Nothing);
+        }
         let mut tx = client
             .build_transaction()
             .isolation_level(IsolationLevel::RepeatableRead)
