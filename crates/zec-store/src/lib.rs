@@ -177,6 +177,7 @@ struct Parts {
     journal: Box<dyn Journal>,
     follow: Option<Box<dyn Follow>>,
     admin: Box<dyn AdminDb>,
+    directory: Directory,
     loaded: load::Loaded,
     seq: u64,
     node: u16,
@@ -190,9 +191,13 @@ impl Store {
         // The PostgreSQL client runs its own small runtime, which must not start on a thread
         // of the caller's.
         let parts = std::thread::scope(|s| {
-            s.spawn(|| Self::parts(backend, &options.catalog))
-                .join()
-                .unwrap_or_else(|_| Err(StoreError::Corrupt("opening the store panicked".into())))
+            s.spawn(|| {
+                let mut parts = Self::parts(backend, &options.catalog)?;
+                parts.directory = admin::load_directory(&mut *parts.admin)?;
+                Ok(parts)
+            })
+            .join()
+            .unwrap_or_else(|_| Err(StoreError::Corrupt("opening the store panicked".into())))
         })?;
         Self::start(parts, options)
     }
@@ -205,6 +210,7 @@ impl Store {
                     journal: Box::new(o.journal),
                     follow: None,
                     admin: Box::new(o.admin),
+                    directory: Directory::default(),
                     loaded: o.loaded,
                     seq: 0,
                     node: 0,
@@ -217,6 +223,7 @@ impl Store {
                     journal: Box::new(o.journal),
                     follow: Some(Box::new(o.follow)),
                     admin: Box::new(o.admin),
+                    directory: Directory::default(),
                     loaded: o.loaded,
                     seq: o.seq,
                     node: o.node,
@@ -226,23 +233,20 @@ impl Store {
         }
     }
 
+    /// Starts the store's threads. Nothing here can fail before every database connection
+    /// has moved to the thread that owns it (the PostgreSQL client must not be dropped on an
+    /// async runtime's thread).
     fn start(parts: Parts, options: StoreOptions) -> Result<Store, StoreError> {
         let Parts {
             journal,
             follow,
-            mut admin,
+            admin,
+            directory,
             loaded,
             seq,
             node,
             lock,
         } = parts;
-        let directory = std::thread::scope(|s| {
-            s.spawn(|| admin::load_directory(&mut *admin))
-                .join()
-                .unwrap_or_else(|_| {
-                    Err(StoreError::Corrupt("loading the directory panicked".into()))
-                })
-        })?;
         let core = Arc::new(Core {
             index: RwLock::new(loaded.index),
             directory: RwLock::new(Arc::new(directory)),
@@ -629,15 +633,14 @@ fn run_follower(
     while let Ok(()) | Err(RecvTimeoutError::Timeout) = demand.recv_timeout(FOLLOW_EVERY) {
         while demand.try_recv().is_ok() {}
         let round = rounds.started.fetch_add(1, Ordering::SeqCst) + 1;
-        // Read and applied under the state lock, so that what is installed is never older
-        // than what another thread installed from the database before.
-        let outcome = {
-            let mut state = core.state();
-            let applied = state.applied;
-            follow
-                .poll(applied)
-                .map(|catch_up| core.catch_up(&mut state, catch_up))
-        };
+        // Read without the state lock (the writer may be waiting for it while it holds the
+        // fleet's write lock); installed under it. What the writer applied meanwhile is not
+        // applied again, and an older read is never installed over a newer one: every change,
+        // to instances and to groups alike, has its log position.
+        let applied = core.state().applied;
+        let outcome = follow
+            .poll(applied)
+            .map(|catch_up| core.catch_up(&mut core.state(), catch_up));
         let ok = match outcome {
             Ok(earlier_deadline) => {
                 if earlier_deadline && let Some(w) = writer.upgrade() {

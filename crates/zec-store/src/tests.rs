@@ -607,6 +607,10 @@ mod replicas {
         let ids: std::collections::HashSet<_> = all.iter().map(|i| i.id).collect();
         let ips: std::collections::HashSet<_> = all.iter().map(|i| i.private_ipv4).collect();
         assert_eq!((ids.len(), ips.len()), (6, 6));
+        // Each replica holds a replica number of its own, which its ids carry.
+        let node = |i: &Instance| (i.id >> 12) & 1023;
+        assert!(made.iter().all(|i| node(i) == node(&made[0])));
+        assert!(more.iter().all(|i| node(i) != node(&made[0])));
     }
 
     #[tokio::test]
@@ -781,5 +785,52 @@ mod replicas {
             _ => panic!("a replica behind the pruned tombstones must reload"),
         }
         assert!(matches!(up_to_date, crate::journal::CatchUp::Nothing));
+    }
+
+    #[tokio::test]
+    async fn a_replica_whose_connections_are_cut_reconnects() {
+        let Some((f, a, b)) = pair().await else {
+            return;
+        };
+        let first = create(&a, 1, 2).await;
+        let Backend::Postgres(url) = f.backend.clone() else {
+            unreachable!()
+        };
+        std::thread::spawn(move || {
+            let mut c = ::postgres::Client::connect(&url, ::postgres::NoTls).unwrap();
+            c.batch_execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            )
+            .unwrap();
+        })
+        .join()
+        .unwrap();
+        // A request that meets a dead connection may fail (and is told so); the next one
+        // works, on a new connection that holds the replica number again.
+        let mut made = None;
+        for _ in 0..3 {
+            let p = plan(&request(2), a.catalog(), 1, &default_group(&a, 1)).unwrap();
+            match a.create_instances(1, p).await {
+                Ok(c) => {
+                    made = Some(c.instances);
+                    break;
+                }
+                Err(e) => assert!(
+                    matches!(e, StoreError::Pg(_) | StoreError::Backend(_)),
+                    "{e}"
+                ),
+            }
+        }
+        let made = made.expect("the writer reconnects");
+        assert_eq!((made[0].id >> 12) & 1023, (first[0].id >> 12) & 1023);
+        let mut seen = None;
+        for _ in 0..3 {
+            if b.sync().await.is_ok() {
+                seen = Some(statuses(&b, 1).await.len());
+                break;
+            }
+        }
+        assert_eq!(seen, Some(4), "the other replica's follower reconnects");
     }
 }

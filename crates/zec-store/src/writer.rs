@@ -63,9 +63,9 @@ pub(crate) enum Command {
         op: GroupOp,
         reply: Reply<ResourceGroup>,
     },
-    /// Answered once every phase due at the time it is read has been settled and committed;
-    /// with `record_clock`, the clock's time is written down too (a manual clock resumes
-    /// from it after a restart).
+    /// Answered once every phase due at the time it is read has been settled and committed,
+    /// or with the backend's error when a round fails; with `record_clock`, the clock's time
+    /// is written down too (a manual clock resumes from it after a restart).
     Settle {
         record_clock: bool,
         reply: Reply<()>,
@@ -114,8 +114,14 @@ impl Writer {
                 }
             }
             let due_now = self.core.state().earliest_due().is_some_and(|t| t <= now);
-            if due_now || !commands.is_empty() || record {
-                self.round(now, commands, record.then_some(now));
+            if (due_now || !commands.is_empty() || record)
+                && let Err(why) = self.round(now, commands, record.then_some(now))
+            {
+                // What was due is still due: the settles waiting for it are told now, not
+                // when the backend is back.
+                for (_, reply) in settles.drain(..) {
+                    let _ = reply.send(Err(StoreError::Backend(why.clone())));
+                }
             }
             if let Some(reply) = shutdown.take() {
                 let _ = reply.send(Ok(()));
@@ -159,7 +165,14 @@ impl Writer {
 
     /// One transaction: catch up with other replicas, settle what is due, apply the commands,
     /// commit, publish, answer.
-    fn round(&mut self, now: Millis, commands: Vec<Command>, clock: Option<Millis>) {
+    /// On failure nothing of the round is applied, and every command has been answered with
+    /// the error (returned too).
+    fn round(
+        &mut self,
+        now: Millis,
+        commands: Vec<Command>,
+        clock: Option<Millis>,
+    ) -> Result<(), String> {
         let applied = self.core.state().applied;
         let catch_up = match self.journal.begin(applied) {
             Ok(c) => c,
@@ -168,7 +181,7 @@ impl Writer {
                 self.journal.abort();
                 Self::refuse(commands, &e.to_string());
                 std::thread::sleep(RETRY_PAUSE);
-                return;
+                return Err(e.to_string());
             }
         };
         let core = self.core.clone();
@@ -224,13 +237,14 @@ impl Writer {
         if overlay.is_empty() {
             self.journal.abort();
             Self::answer(answers, None);
-            return;
+            return Ok(());
         }
         match self.journal.commit(&overlay, self.ids.last()) {
             Ok(seq) => {
                 core.publish(st, overlay, seq);
                 drop(state);
                 Self::answer(answers, None);
+                Ok(())
             }
             Err(e) => {
                 tracing::error!(error = %e, "store commit failed; the batch is not applied");
@@ -239,6 +253,7 @@ impl Writer {
                 drop(state);
                 Self::answer(answers, Some(e.to_string()));
                 std::thread::sleep(RETRY_PAUSE);
+                Err(e.to_string())
             }
         }
     }

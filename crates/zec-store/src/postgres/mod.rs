@@ -27,6 +27,12 @@ use std::sync::Arc;
 use std::time::Duration;
 use zec_core::Catalog;
 
+/// The advisory-lock class of replica numbers: a replica holds `(NODE_LEASE, its number)` on
+/// its writer's session, so that no two live replicas hand out ids with the same number.
+const NODE_LEASE: i32 = 0x7a65;
+/// Replica numbers an id can carry.
+const NODES: i64 = 1024;
+
 /// Rows per INSERT statement.
 const ROWS_PER_STATEMENT: usize = 1000;
 /// Every so many commits, tombstones older than [`KEEP_TOMBSTONES`] positions are pruned.
@@ -40,6 +46,11 @@ pub(crate) struct Pg {
     client: Option<Client>,
 }
 
+/// Sessions never hold the log's lock for long: a replica that stops mid-transaction (paused,
+/// cut off) loses it after `idle_in_transaction_session_timeout`, and a writer waiting for it
+/// gives up after `lock_timeout` (its callers are told to retry) rather than waiting forever.
+const SESSION_OPTIONS: &str = "-c idle_in_transaction_session_timeout=10000 -c lock_timeout=15000";
+
 impl Pg {
     pub fn new(url: &str) -> Result<Self, StoreError> {
         let mut config: Config = url
@@ -49,26 +60,54 @@ impl Pg {
             config.application_name("zecd");
         }
         if config.get_connect_timeout().is_none() {
-            config.connect_timeout(Duration::from_secs(10));
+            config.connect_timeout(Duration::from_secs(5));
         }
-        config.keepalives_idle(Duration::from_secs(30));
+        let options = match config.get_options() {
+            Some(o) => format!("{o} {SESSION_OPTIONS}"),
+            None => SESSION_OPTIONS.to_owned(),
+        };
+        config
+            .options(&options)
+            .keepalives_idle(Duration::from_secs(10))
+            .keepalives_interval(Duration::from_secs(5))
+            .keepalives_retries(3)
+            .tcp_user_timeout(Duration::from_secs(20));
         Ok(Self {
             config,
             client: None,
         })
     }
 
-    pub fn client(&mut self) -> Result<&mut Client, StoreError> {
-        match &mut self.client {
-            Some(c) if !c.is_closed() => {}
-            slot => {
-                *slot = None;
-                *slot = Some(self.config.connect(NoTls)?);
-            }
+    /// The connection, made (again) if there is none; and whether it was just made.
+    pub fn connect(&mut self) -> Result<(&mut Client, bool), StoreError> {
+        let fresh = match &self.client {
+            Some(c) => c.is_closed(),
+            None => true,
+        };
+        if fresh {
+            self.client = None;
+            self.client = Some(self.config.connect(NoTls)?);
         }
-        self.client
+        let client = self
+            .client
             .as_mut()
-            .ok_or_else(|| StoreError::Backend("no database connection".into()))
+            .ok_or_else(|| StoreError::Backend("no database connection".into()))?;
+        Ok((client, fresh))
+    }
+
+    pub fn client(&mut self) -> Result<&mut Client, StoreError> {
+        Ok(self.connect()?.0)
+    }
+
+    /// The connection a transaction began on, never a new one: a transaction's statements
+    /// must not land on a fresh session, outside it.
+    fn current(&mut self) -> Result<&mut Client, StoreError> {
+        match &mut self.client {
+            Some(c) if !c.is_closed() => Ok(c),
+            _ => Err(StoreError::Backend(
+                "the database connection was lost mid-transaction".into(),
+            )),
+        }
     }
 
     fn another(&self) -> Self {
@@ -113,9 +152,11 @@ pub(crate) fn open(url: &str, catalog: Arc<Catalog>) -> Result<Opened, StoreErro
     let mut admin = Pg::new(url)?;
     let client = admin.client()?;
     migrate(client)?;
-    let node: i64 = client
-        .query_one("SELECT nextval('replica_nodes') % 1024", &[])?
+    let first: i64 = client
+        .query_one("SELECT nextval('replica_nodes')", &[])?
         .get(0);
+    let mut writer = admin.another();
+    let node = lease_node(writer.client()?, first)?;
     let mut reader = admin.another();
     let (seq, loaded) = {
         let client = reader.client()?;
@@ -131,8 +172,9 @@ pub(crate) fn open(url: &str, catalog: Arc<Catalog>) -> Result<Opened, StoreErro
     };
     Ok(Opened {
         journal: PgJournal {
-            pg: admin.another(),
+            pg: writer,
             catalog: catalog.clone(),
+            node,
             seq: 0,
             rounds: 0,
         },
@@ -145,6 +187,25 @@ pub(crate) fn open(url: &str, catalog: Arc<Catalog>) -> Result<Opened, StoreErro
         seq,
         node: node as u16,
     })
+}
+
+/// Takes a replica number no live replica holds, trying from `first` on.
+fn lease_node(client: &mut Client, first: i64) -> Result<i32, StoreError> {
+    for n in 0..NODES {
+        let node = ((first + n) % NODES) as i32;
+        if take_lease(client, node)? {
+            return Ok(node);
+        }
+    }
+    Err(StoreError::Invalid(format!(
+        "{NODES} replicas are running on this database already"
+    )))
+}
+
+fn take_lease(client: &mut Client, node: i32) -> Result<bool, StoreError> {
+    Ok(client
+        .query_one("SELECT pg_try_advisory_lock($1, $2)", &[&NODE_LEASE, &node])?
+        .get(0))
 }
 
 /// Every live instance, in id order.
@@ -227,6 +288,8 @@ fn changes(
 pub(crate) struct PgJournal {
     pg: Pg,
     catalog: Arc<Catalog>,
+    /// The replica number this writer's session holds (see [`NODE_LEASE`]).
+    node: i32,
     /// The position of the round under way.
     seq: u64,
     rounds: u64,
@@ -235,7 +298,7 @@ pub(crate) struct PgJournal {
 impl PgJournal {
     fn write(&mut self, overlay: &Overlay) -> Result<(), StoreError> {
         let seq = self.seq as i64;
-        let client = self.pg.client()?;
+        let client = self.pg.current()?;
         let rows: Vec<_> = overlay.rows.iter().collect();
         for chunk in rows.chunks(ROWS_PER_STATEMENT) {
             let mut ids = Vec::with_capacity(chunk.len());
@@ -298,7 +361,15 @@ impl PgJournal {
 
 impl Journal for PgJournal {
     fn begin(&mut self, applied: u64) -> Result<CatchUp, StoreError> {
-        let client = self.pg.client()?;
+        let (client, fresh) = self.pg.connect()?;
+        // A new session must hold the replica number again before it writes; if another
+        // replica took it meanwhile, this one must not make ids with it.
+        if fresh && !take_lease(client, self.node)? {
+            return Err(StoreError::Backend(format!(
+                "replica number {} was taken by another replica while this one was cut off; restart this replica",
+                self.node
+            )));
+        }
         client.batch_execute("BEGIN")?;
         let row = client.query_one(
             "UPDATE log SET seq = seq + 1 RETURNING seq, groups_seq, pruned_seq",

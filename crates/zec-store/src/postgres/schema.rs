@@ -42,8 +42,8 @@ const MIGRATIONS: &[&str] = &[
     CREATE UNIQUE INDEX resource_groups_one_default
         ON resource_groups(account_id) WHERE is_default;
     -- One row per instance: `doc` is the instance as JSON, NULL once it is gone (a
-    -- tombstone, kept until every replica has seen it). `seq` is the log position of the
-    -- row's last change.
+    -- tombstone, pruned 100,000 log positions later; a replica further behind reloads
+    -- everything). `seq` is the log position of the row's last change.
     CREATE TABLE instances (
         id         BIGINT PRIMARY KEY,
         account_id BIGINT NOT NULL,

@@ -30,6 +30,21 @@ fn token_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Token> {
     })
 }
 
+impl SqliteAdmin {
+    /// Runs a change to accounts or credentials in a transaction that also bumps the
+    /// directory version, so that running servers reload.
+    fn change<T>(
+        &mut self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<T>,
+    ) -> Result<T, StoreError> {
+        let tx = self.0.transaction()?;
+        let out = f(&tx)?;
+        tx.execute("UPDATE directory SET version = version + 1", [])?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
 impl AdminDb for SqliteAdmin {
     fn insert_account(
         &mut self,
@@ -56,6 +71,7 @@ impl AdminDb for SqliteAdmin {
              VALUES (?1, ?2, ?3, 1, ?4)",
             params![default_group, id, DEFAULT_GROUP_NAME, created_at],
         )?;
+        tx.execute("UPDATE directory SET version = version + 1", [])?;
         tx.commit()?;
         Ok(Some(Account {
             id,
@@ -79,23 +95,25 @@ impl AdminDb for SqliteAdmin {
     }
 
     fn put_key(&mut self, key: &AccessKey) -> Result<(), StoreError> {
-        self.0.execute(
-            "INSERT INTO access_keys
+        self.change(|tx| {
+            tx.execute(
+                "INSERT INTO access_keys
                  (id, secret, account_id, root, created_at, read_only, resource_groups)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
              ON CONFLICT(id) DO UPDATE SET secret = excluded.secret,
                  account_id = excluded.account_id, root = excluded.root,
                  read_only = excluded.read_only, resource_groups = excluded.resource_groups",
-            params![
-                key.id,
-                key.secret,
-                key.account,
-                key.root,
-                key.created_at,
-                key.scope.read_only,
-                key.scope.groups_column()
-            ],
-        )?;
+                params![
+                    key.id,
+                    key.secret,
+                    key.account,
+                    key.root,
+                    key.created_at,
+                    key.scope.read_only,
+                    key.scope.groups_column()
+                ],
+            )
+        })?;
         Ok(())
     }
 
@@ -109,14 +127,17 @@ impl AdminDb for SqliteAdmin {
     }
 
     fn remove_key(&mut self, account: AccountId, id: &str) -> Result<bool, StoreError> {
-        Ok(self.0.execute(
-            "DELETE FROM access_keys WHERE id = ?1 AND account_id = ?2",
-            params![id, account],
-        )? > 0)
+        Ok(self.change(|tx| {
+            tx.execute(
+                "DELETE FROM access_keys WHERE id = ?1 AND account_id = ?2",
+                params![id, account],
+            )
+        })? > 0)
     }
 
     fn put_token(&mut self, t: &Token, hash: &[u8; 32]) -> Result<(), StoreError> {
-        self.0.execute(
+        self.change(|tx| {
+            tx.execute(
             "INSERT INTO tokens (id, hash, account_id, name, created_at, read_only, resource_groups)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
@@ -128,7 +149,8 @@ impl AdminDb for SqliteAdmin {
                 t.scope.read_only,
                 t.scope.groups_column()
             ],
-        )?;
+        )
+        })?;
         Ok(())
     }
 
@@ -141,10 +163,12 @@ impl AdminDb for SqliteAdmin {
     }
 
     fn remove_token(&mut self, account: AccountId, id: &str) -> Result<bool, StoreError> {
-        Ok(self.0.execute(
-            "DELETE FROM tokens WHERE id = ?1 AND account_id = ?2",
-            params![id, account],
-        )? > 0)
+        Ok(self.change(|tx| {
+            tx.execute(
+                "DELETE FROM tokens WHERE id = ?1 AND account_id = ?2",
+                params![id, account],
+            )
+        })? > 0)
     }
 
     fn groups(&mut self) -> Result<Vec<ResourceGroup>, StoreError> {
@@ -171,10 +195,8 @@ impl AdminDb for SqliteAdmin {
     }
 
     fn directory_version(&mut self) -> Result<i64, StoreError> {
-        // Changes whenever another connection (an admin command, or the store's writer)
-        // commits.
         Ok(self
             .0
-            .pragma_query_value(None, "data_version", |r| r.get(0))?)
+            .query_row("SELECT version FROM directory", [], |r| r.get(0))?)
     }
 }

@@ -54,6 +54,15 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE tokens ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE tokens ADD COLUMN resource_groups TEXT NOT NULL DEFAULT '';
     ",
+    // 3: a version that changes with accounts and credentials only, so that servers reload
+    // them when they change, not on every write.
+    "
+    CREATE TABLE directory (
+        one     INTEGER PRIMARY KEY CHECK (one = 1),
+        version INTEGER NOT NULL
+    );
+    INSERT INTO directory VALUES (1, 0);
+    ",
 ];
 
 /// Brings a database up to the newest schema.
