@@ -16,7 +16,7 @@ use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 use profile::{Flags, Output};
 use serde_json::{Map, Value};
 use spec::{ACTIONS, ActionSpec, Field, Kind, SERVICES};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use zec_sdk::{Client, Error, JsonRequest};
 
@@ -27,6 +27,8 @@ pub enum Failure {
     Timeout(String),
     Network(String),
     WaitFailed(String),
+    /// Standard output was closed by its reader (`zec ... | head`): end quietly.
+    BrokenPipe,
 }
 
 impl Failure {
@@ -37,6 +39,8 @@ impl Failure {
             Failure::Timeout(_) => 3,
             Failure::Network(_) => 4,
             Failure::WaitFailed(_) => 5,
+            // What a Unix tool killed by SIGPIPE reports (128 + 13).
+            Failure::BrokenPipe => 141,
         }
     }
 
@@ -47,6 +51,7 @@ impl Failure {
             | Failure::Timeout(m)
             | Failure::Network(m)
             | Failure::WaitFailed(m) => m,
+            Failure::BrokenPipe => "",
         }
     }
 }
@@ -187,8 +192,9 @@ async fn main() -> ExitCode {
     let matches = cli().get_matches();
     match run(&matches).await {
         Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::BrokenPipe) => ExitCode::from(Failure::BrokenPipe.code()),
         Err(f) => {
-            eprintln!("Error: {}", f.message());
+            let _ = writeln!(std::io::stderr(), "Error: {}", f.message());
             ExitCode::from(f.code())
         }
     }
@@ -198,15 +204,15 @@ async fn run(m: &ArgMatches) -> Result<(), Failure> {
     let (service, sm) = m.subcommand().expect("a subcommand is required");
     match service {
         "version" => {
-            println!("{}", env!("CARGO_PKG_VERSION"));
-            return Ok(());
+            return emit(&format!("{}\n", env!("CARGO_PKG_VERSION")));
         }
         "completion" => {
             let shell = *sm
                 .get_one::<clap_complete::Shell>("shell")
                 .expect("required");
-            clap_complete::generate(shell, &mut cli(), "zec", &mut std::io::stdout());
-            return Ok(());
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cli(), "zec", &mut script);
+            return emit(&String::from_utf8_lossy(&script));
         }
         _ => {}
     }
@@ -221,10 +227,18 @@ async fn run(m: &ArgMatches) -> Result<(), Failure> {
             Output::Json
         });
     if service == "zec" && command == wait::COMMAND {
+        if am.get_flag("dry-run") {
+            // What each poll would send.
+            return dry_run(
+                wait::POLL,
+                &wait::poll_body(am),
+                settings.config,
+                settings.credential,
+            );
+        }
         let client = client(settings.config, settings.credential)?;
         let value = wait::run(&client, am).await?;
-        print!("{}", output::render(&value, output));
-        return Ok(());
+        return emit(&output::render(&value, output));
     }
     let a = ACTIONS
         .iter()
@@ -232,8 +246,7 @@ async fn run(m: &ArgMatches) -> Result<(), Failure> {
         .expect("commands come from ACTIONS");
     let body = params::body(a, am).map_err(Failure::Usage)?;
     if am.get_flag("dry-run") {
-        dry_run(a, &body, settings.config, settings.credential)?;
-        return Ok(());
+        return dry_run(a, &body, settings.config, settings.credential);
     }
     let client = client(settings.config, settings.credential)?;
     let value = if a.paged() && am.get_flag("page-all") {
@@ -246,8 +259,18 @@ async fn run(m: &ArgMatches) -> Result<(), Failure> {
             .await?
             .data
     };
-    print!("{}", output::render(&value, output));
-    Ok(())
+    emit(&output::render(&value, output))
+}
+
+/// Writes to standard output; a reader that went away (`| head`) ends the command quietly,
+/// as it ends any Unix tool.
+fn emit(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Failure::BrokenPipe),
+        Err(e) => Err(Failure::Usage(format!("cannot write the output: {e}"))),
+    }
 }
 
 fn flags(m: &ArgMatches) -> Flags {
@@ -333,17 +356,15 @@ fn dry_run(
 ) -> Result<(), Failure> {
     let bytes = serde_json::to_vec(body).unwrap_or_default();
     let Some(credential) = credential else {
-        println!("# not signed: no credentials");
-        println!(
-            "POST {}://{}/api/v2/{}\nx-zc-action: {}\nx-zc-version: {}\n\n{}",
+        return emit(&format!(
+            "# not signed: no credentials\nPOST {}://{}/api/v2/{}\nx-zc-action: {}\nx-zc-version: {}\n\n{}\n",
             config.scheme.as_str(),
             config.domain,
             a.service,
             a.action,
             a.version,
             String::from_utf8_lossy(&bytes)
-        );
-        return Ok(());
+        ));
     };
     let bearer = matches!(credential, zec_sdk::Credential::Bearer(_));
     let client = Client::new(config, credential);
@@ -352,7 +373,7 @@ fn dry_run(
     } else {
         client.build_request(a.service, a.version, a.action, bytes.clone().into())
     }?;
-    println!("{} {}", request.method(), request.uri());
+    let mut text = format!("{} {}\n", request.method(), request.uri());
     for (name, value) in request.headers() {
         let value = value.to_str().unwrap_or("");
         // A bearer token is a secret; a signature is good for five minutes only.
@@ -361,10 +382,10 @@ fn dry_run(
         } else {
             value.to_owned()
         };
-        println!("{name}: {shown}");
+        text.push_str(&format!("{name}: {shown}\n"));
     }
-    println!("\n{}", String::from_utf8_lossy(&bytes));
-    Ok(())
+    text.push_str(&format!("\n{}\n", String::from_utf8_lossy(&bytes)));
+    emit(&text)
 }
 
 #[cfg(test)]

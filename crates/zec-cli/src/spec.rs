@@ -125,6 +125,9 @@ macro_rules! fields {
     ($($f:expr),* $(,)?) => { &[$($f),*] };
 }
 
+/// The action `wait-instances` polls (first in [`ACTIONS`]; a test checks).
+pub const DESCRIBE_INSTANCES_STATUS: &ActionSpec = &ACTIONS[0];
+
 pub const ACTIONS: &[ActionSpec] = &[
     ActionSpec {
         service: "zec",
@@ -489,6 +492,12 @@ pub const SERVICES: &[(&str, &str)] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_waiters_action_is_describe_instances_status() {
+        assert_eq!(DESCRIBE_INSTANCES_STATUS.action, "DescribeInstancesStatus");
+        assert_eq!(DESCRIBE_INSTANCES_STATUS.service, "zec");
+    }
 
     #[test]
     fn flags_map_to_the_sdk_field_names() {

@@ -11,6 +11,21 @@ use zec_sdk::{Client, Wait, WaitError};
 
 pub const COMMAND: &str = "wait-instances";
 
+/// The action each poll calls.
+pub const POLL: &crate::spec::ActionSpec = crate::spec::DESCRIBE_INSTANCES_STATUS;
+
+/// The body of a poll's first request (100 ids per request, as the waiter sends them).
+pub fn poll_body(m: &ArgMatches) -> serde_json::Map<String, Value> {
+    let ids: Vec<Value> = m
+        .get_many::<String>("instance-ids")
+        .map(|v| v.take(100).cloned().map(Value::String).collect())
+        .unwrap_or_default();
+    let mut body = serde_json::Map::new();
+    body.insert("instanceIds".into(), Value::Array(ids));
+    body.insert("pageSize".into(), Value::from(100));
+    body
+}
+
 pub fn command() -> Command {
     Command::new(COMMAND)
         .about("Wait until instances reach a status (e.g. RUNNING, or GONE once released for good)")

@@ -10,6 +10,14 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// Milliseconds since the Unix epoch.
 pub type Millis = i64;
 
+/// The latest time the lifecycle clock may show: 2089-01-01T00:00:00Z. Identifiers carry
+/// their creation time in 41 bits of milliseconds from 2020 (see [`crate::ids`]), which end in
+/// September 2089; stopping the clock months earlier leaves every id below that bound.
+pub const MAX_TIME: Millis = 3_755_376_000_000;
+
+/// The earliest: the Unix epoch.
+pub const MIN_TIME: Millis = 0;
+
 /// The real wall clock, in milliseconds.
 pub fn wall_clock_millis() -> Millis {
     SystemTime::now()
@@ -55,10 +63,22 @@ impl ManualClock {
         }
     }
 
-    /// Moves the clock forward and returns the new time.
-    pub fn advance(&self, by: Duration) -> Millis {
-        let by = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
-        self.now.fetch_add(by, Ordering::SeqCst).saturating_add(by)
+    /// A manual clock resuming from `start`, brought within [`MIN_TIME`]..=[`MAX_TIME`]
+    /// (a time outside it, written by an older zecd, is taken back to the nearest bound).
+    pub fn resume(start: Millis) -> Self {
+        Self::new(start.clamp(MIN_TIME, MAX_TIME))
+    }
+
+    /// Moves the clock forward and returns the new time; refused, leaving the clock where
+    /// it is, if that would pass [`MAX_TIME`].
+    pub fn advance(&self, by: Duration) -> Result<Millis, ClockError> {
+        let by = i64::try_from(by.as_millis()).map_err(|_| ClockError::PastTheEnd)?;
+        self.now
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |now| {
+                now.checked_add(by).filter(|t| *t <= MAX_TIME)
+            })
+            .map(|before| before + by)
+            .map_err(|_| ClockError::PastTheEnd)
     }
 }
 
@@ -72,9 +92,24 @@ impl Clock for ManualClock {
     }
 }
 
-/// Formats a time as the API does: `YYYY-MM-DDTHH:MM:SSZ` (spec §5).
+/// Why the clock cannot move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ClockError {
+    #[error(
+        "that would move the clock past 2089-01-01T00:00:00Z, the latest time zecd can represent"
+    )]
+    PastTheEnd,
+}
+
+/// The last second RFC 3339 can write (9999-12-31T23:59:59Z).
+const LAST_WRITABLE_SECOND: u64 = 253_402_300_799;
+
+/// Formats a time as the API does: `YYYY-MM-DDTHH:MM:SSZ` (spec §5). Times outside what the
+/// format can write are written as its nearest bound, never a panic.
 pub fn format_api_time(t: Millis) -> String {
-    let secs = u64::try_from(t.div_euclid(1000)).unwrap_or(0);
+    let secs = u64::try_from(t.div_euclid(1000))
+        .unwrap_or(0)
+        .min(LAST_WRITABLE_SECOND);
     humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(secs)).to_string()
 }
 
@@ -87,8 +122,32 @@ mod tests {
         let c = ManualClock::new(1_000);
         assert_eq!(c.now(), 1_000);
         assert_eq!(c.real_wait_until(5_000), None);
-        assert_eq!(c.advance(Duration::from_secs(2)), 3_000);
+        assert_eq!(c.advance(Duration::from_secs(2)), Ok(3_000));
         assert_eq!(c.now(), 3_000);
+    }
+
+    #[test]
+    fn the_manual_clock_refuses_to_pass_the_last_representable_time() {
+        let c = ManualClock::new(1_795_000_000_000);
+        let years = |n: u64| Duration::from_secs(n * 365 * 24 * 3600);
+        assert_eq!(c.advance(years(63)), Err(ClockError::PastTheEnd));
+        assert_eq!(c.advance(years(8000)), Err(ClockError::PastTheEnd));
+        assert_eq!(c.advance(Duration::MAX), Err(ClockError::PastTheEnd));
+        assert_eq!(
+            c.now(),
+            1_795_000_000_000,
+            "a refused move leaves the clock"
+        );
+        assert!(c.advance(years(62)).is_ok());
+        assert_eq!(format_api_time(MAX_TIME), "2089-01-01T00:00:00Z");
+        assert_eq!(ManualClock::resume(i64::MAX).now(), MAX_TIME);
+        assert_eq!(ManualClock::resume(-5).now(), 0);
+    }
+
+    #[test]
+    fn any_time_formats_without_panicking() {
+        assert_eq!(format_api_time(i64::MAX), "9999-12-31T23:59:59Z");
+        assert_eq!(format_api_time(i64::MIN), "1970-01-01T00:00:00Z");
     }
 
     #[test]

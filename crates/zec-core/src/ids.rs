@@ -29,10 +29,18 @@ impl IdGenerator {
 
     /// The next id: later than every id this generator has seen, and carrying this node's
     /// number, so that replicas never hand out the same id.
+    ///
+    /// Ids stay unique and growing while the clock is at most [`crate::clock::MAX_TIME`] (the
+    /// lifecycle clock never passes it, and the store refuses writes if the system clock
+    /// does); beyond it they saturate rather than overflow.
     pub fn next(&mut self, now: Millis) -> u64 {
         const SEQUENCE_MASK: u64 = (1 << SEQUENCE_BITS) - 1;
         const SHIFT: u32 = NODE_BITS + SEQUENCE_BITS;
-        let ms = (now.saturating_sub(EPOCH_MS).max(0) as u64).max(self.last >> SHIFT);
+        // Ids are stored as signed 64-bit integers.
+        const MAX_MS: u64 = (i64::MAX as u64) >> SHIFT;
+        let ms = (now.saturating_sub(EPOCH_MS).max(0) as u64)
+            .max(self.last >> SHIFT)
+            .min(MAX_MS - 1);
         let mut id = (ms << SHIFT) | (self.node << SEQUENCE_BITS);
         if id <= self.last {
             let ours = (self.last >> SEQUENCE_BITS) & ((1 << NODE_BITS) - 1) == self.node;
@@ -93,6 +101,21 @@ mod tests {
             assert_eq!((x >> 12) & 1023, 1);
             assert_eq!((y >> 12) & 1023, 2);
         }
+    }
+
+    #[test]
+    fn ids_stay_in_range_up_to_the_last_representable_time() {
+        let mut g = IdGenerator::new(5, 0);
+        let a = g.next(crate::clock::MAX_TIME);
+        assert!(
+            a <= i64::MAX as u64,
+            "ids fit the store's signed 64 bits: {a}"
+        );
+        assert!(g.next(crate::clock::MAX_TIME) > a);
+        // Beyond it nothing panics.
+        let mut g = IdGenerator::new(5, 0);
+        let _ = g.next(i64::MAX);
+        let _ = g.next(i64::MAX);
     }
 
     #[test]

@@ -225,6 +225,15 @@ impl Default for Timings {
 }
 
 impl Timings {
+    /// The longest a phase may last, so that every deadline is a representable time.
+    pub const MAX: Duration = Duration::from_secs(7 * 24 * 3600);
+
+    /// The duration of a phase in milliseconds.
+    pub fn millis(&self, phase: Phase) -> i64 {
+        // At most Self::MAX: always fits.
+        self.get(phase).as_millis().min(Self::MAX.as_millis()) as i64
+    }
+
     pub fn get(&self, phase: Phase) -> Duration {
         self.durations[phase as usize]
     }
@@ -246,6 +255,9 @@ impl Timings {
             })?;
             let d =
                 humantime::parse_duration(value.trim()).map_err(|e| format!("`{item}`: {e}"))?;
+            if d > Self::MAX {
+                return Err(format!("`{item}`: a phase lasts at most 7 days"));
+            }
             t.set(phase, d);
         }
         Ok(t)
@@ -412,6 +424,14 @@ mod tests {
         assert!(Timings::parse("warp=1s").is_err());
         assert!(Timings::parse("deploy").is_err());
         assert!(Timings::parse("deploy=soon").is_err());
+        assert!(Timings::parse("deploy=8days").is_err());
+        assert!(Timings::parse("deploy=99999999999years").is_err());
+        assert_eq!(
+            Timings::parse("deploy=7days")
+                .unwrap()
+                .millis(Phase::Deploy),
+            604_800_000
+        );
         assert_eq!(Timings::parse("").unwrap(), Timings::default());
     }
 }

@@ -225,12 +225,17 @@ impl Client {
             ));
         }
         let timeout = self.config.timeout;
+        let host = request
+            .uri()
+            .authority()
+            .map(|a| a.to_string())
+            .unwrap_or_default();
         let exchange = async {
             let response = self
                 .http
                 .request(request)
                 .await
-                .map_err(|e| Error::Network(error_chain(&e)))?;
+                .map_err(|e| Error::Network(network_error(&e, &host)))?;
             let status = response.status().as_u16();
             let bytes = response
                 .into_body()
@@ -263,6 +268,19 @@ impl Client {
             })
         }
     }
+}
+
+/// A failed exchange, said plainly: an HTTPS request answered in plain HTTP (rustls sees a
+/// record of the wrong type) is a wrong endpoint, not a corrupt network.
+fn network_error(e: &dyn std::error::Error, host: &str) -> String {
+    let chain = error_chain(e);
+    if chain.contains("InvalidContentType") || chain.contains("received corrupt message") {
+        return format!(
+            "{host} answered in plain HTTP, not HTTPS: use http://{host} as the endpoint \
+             (or serve HTTPS there) [{chain}]"
+        );
+    }
+    chain
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {

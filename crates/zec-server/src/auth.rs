@@ -100,7 +100,8 @@ pub async fn authenticate(
             let ts: i64 = timestamp
                 .parse()
                 .map_err(|_| invalid("x-zc-timestamp must be Unix seconds."))?;
-            if (wall_now_secs - ts).abs() > MAX_SKEW_SECS {
+            // abs_diff: a timestamp near i64::MIN or i64::MAX must not wrap into the window.
+            if wall_now_secs.abs_diff(ts) > MAX_SKEW_SECS.unsigned_abs() {
                 return Err(ApiError::new(
                     ErrorCode::AuthFailureSignatureExpired,
                     format!(

@@ -2,7 +2,20 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+use std::time::Duration;
 use zec_core::Timings;
+
+/// The longest timeout any setting takes: a day.
+const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
+
+/// A timeout such as `60s` or `500ms`: more than zero, at most a day.
+pub fn parse_timeout(s: &str) -> Result<Duration, String> {
+    let d = humantime::parse_duration(s.trim()).map_err(|e| format!("`{s}`: {e}"))?;
+    if d.is_zero() || d > MAX_TIMEOUT {
+        return Err(format!("`{s}` must be more than 0 and at most 24h"));
+    }
+    Ok(d)
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -104,6 +117,50 @@ pub struct ServeArgs {
     #[arg(long, env = "ZECD_MAX_BODY_BYTES", default_value_t = 1 << 20)]
     pub max_body_bytes: usize,
 
+    /// How long a client may take to send a request's header (from the connection's first
+    /// byte, or the end of the previous answer); then the connection is closed.
+    #[arg(long, env = "ZECD_HEADER_TIMEOUT", default_value = "60s", value_parser = parse_timeout)]
+    pub header_timeout: Duration,
+
+    /// How long a client may pause between two reads of a request's body; then it is answered
+    /// REQUEST_TIMED_OUT and the connection is closed.
+    #[arg(long, env = "ZECD_BODY_TIMEOUT", default_value = "60s", value_parser = parse_timeout)]
+    pub body_timeout: Duration,
+
+    /// How long an idle keep-alive connection stays open.
+    #[arg(long, env = "ZECD_KEEPALIVE_TIMEOUT", default_value = "75s", value_parser = parse_timeout)]
+    pub keepalive_timeout: Duration,
+
+    /// How long a client may leave an answer unread; then the connection is closed.
+    #[arg(long, env = "ZECD_SEND_TIMEOUT", default_value = "60s", value_parser = parse_timeout)]
+    pub send_timeout: Duration,
+
+    /// Largest request header (request line and header fields), in bytes.
+    #[arg(long, env = "ZECD_MAX_HEADER_BYTES", default_value_t = 32 * 1024,
+          value_parser = clap::value_parser!(u32).range(8192..=1 << 20))]
+    pub max_header_bytes: u32,
+
+    /// Most connections open at once (default: what the open-files limit leaves room for,
+    /// after zecd raises it to the hard limit). When full, a new connection replaces the one
+    /// that has waited longest with no request in flight.
+    #[arg(long, env = "ZECD_MAX_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: Option<u32>,
+
+    /// On SIGINT or SIGTERM, how long requests in flight may take to finish before their
+    /// connections are closed.
+    #[arg(long, env = "ZECD_SHUTDOWN_TIMEOUT", default_value = "30s", value_parser = parse_timeout)]
+    pub shutdown_timeout: Duration,
+
+    /// PostgreSQL: a session idle this long inside a transaction (a replica paused or cut off
+    /// mid-write) is ended by the database, releasing the fleet's write lock.
+    #[arg(long, env = "ZECD_PG_IDLE_TIMEOUT", default_value = "1s", value_parser = parse_timeout)]
+    pub pg_idle_timeout: Duration,
+
+    /// PostgreSQL: the longest a replica may hold the fleet's write lock; a replica that has
+    /// waited this long ends the session of a holder stuck for longer.
+    #[arg(long, env = "ZECD_PG_LOCK_TIMEOUT", default_value = "2s", value_parser = parse_timeout)]
+    pub pg_lock_timeout: Duration,
+
     /// Log filter, e.g. `info`, `warn,zecd::access=off`.
     #[arg(long, env = "ZECD_LOG", default_value = "info")]
     pub log: String,
@@ -195,6 +252,15 @@ mod tests {
         assert_eq!(args.data.data_dir, PathBuf::from("./zecd-data"));
         assert_eq!(args.transition, Timings::default());
         assert_eq!(args.max_body_bytes, 1 << 20);
+        assert_eq!(args.header_timeout, Duration::from_secs(60));
+        assert_eq!(args.body_timeout, Duration::from_secs(60));
+        assert_eq!(args.keepalive_timeout, Duration::from_secs(75));
+        assert_eq!(args.send_timeout, Duration::from_secs(60));
+        assert_eq!(args.max_header_bytes, 32 * 1024);
+        assert_eq!(args.max_connections, None);
+        assert!(Cli::try_parse_from(["zecd", "serve", "--header-timeout", "0s"]).is_err());
+        assert!(Cli::try_parse_from(["zecd", "serve", "--body-timeout", "9999years"]).is_err());
+        assert!(Cli::try_parse_from(["zecd", "serve", "--max-header-bytes", "100"]).is_err());
         assert!(Cli::try_parse_from(["zecd", "serve", "--transition", "warp=1s"]).is_err());
         assert!(Cli::try_parse_from(["zecd", "serve", "--access-key-id", "A"]).is_err());
     }

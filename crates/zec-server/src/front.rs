@@ -5,23 +5,50 @@ use crate::App;
 use crate::actions;
 use crate::auth::{Caller, authenticate};
 use crate::request::{VerifiedRequest, error_response, new_request_id};
-use axum::body::{Body, to_bytes};
-use axum::extract::{Path, State};
+use axum::body::Body;
+use axum::extract::State;
 use axum::http::{HeaderMap, Method, Uri, header};
 use axum::response::Response;
-use std::time::Instant;
+use bytes::Bytes;
+use http_body_util::BodyExt;
+use std::time::{Duration, Instant};
 use zec_core::clock::wall_clock_millis;
+use zec_types::error::echo;
 use zec_types::{Action, ApiError, ErrorCode, Service};
 
 pub async fn api(
     State(app): State<App>,
-    Path(service): Path<String>,
+    uri: Uri,
     method: Method,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    // The path is read here, not by an extractor, so that a segment that is not valid
+    // percent-encoded UTF-8 is an unknown service in the envelope like any other.
+    let raw = uri.path().rsplit('/').next().unwrap_or_default();
+    let service = percent_decode(raw).unwrap_or_else(|| raw.to_owned());
     let resolved = Service::from_path(&service);
     serve(app, service, resolved, method, headers, body).await
+}
+
+/// A path segment with its `%XX` escapes decoded; `None` if that is not UTF-8 text.
+fn percent_decode(segment: &str) -> Option<String> {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = segment.get(i + 1..i + 3)
+            && let Ok(b) = u8::from_str_radix(hex, 16)
+        {
+            out.push(b);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// zecd's admin API: the same front door, for the admin service.
@@ -68,7 +95,18 @@ async fn serve(
     .await;
     let (response, code) = match result {
         Ok(r) => (r, "OK"),
-        Err(e) => (error_response(&request_id, &e), e.code.as_str()),
+        Err(e) => {
+            let mut r = error_response(&request_id, &e);
+            if e.code == ErrorCode::RequestTimedOut {
+                // The body was not read to its end: the connection cannot carry another
+                // request.
+                r.headers_mut().insert(
+                    header::CONNECTION,
+                    axum::http::HeaderValue::from_static("close"),
+                );
+            }
+            (r, e.code.as_str())
+        }
     };
     tracing::info!(
         target: "zecd::access",
@@ -100,7 +138,10 @@ async fn handle(
     let service = resolved.ok_or_else(|| {
         ApiError::new(
             ErrorCode::OperationFailedResourceNotFound,
-            format!("There is no service `{service}`; ZEC is served at POST /api/v2/zec."),
+            format!(
+                "There is no service `{}`; ZEC is served at POST /api/v2/zec.",
+                echo(service)
+            ),
         )
     })?;
     if method != Method::POST {
@@ -119,13 +160,7 @@ async fn handle(
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(too_large(limit));
     }
-    let body = to_bytes(body, limit).await.map_err(|e| {
-        if is_length_limit(&e) {
-            too_large(limit)
-        } else {
-            unreadable(&e)
-        }
-    })?;
+    let body = read_body(body, limit, app.limits.body_timeout).await?;
 
     let caller = authenticate(
         &app.store,
@@ -147,7 +182,8 @@ async fn handle(
         ApiError::new(
             ErrorCode::AuthFailureUnauthorizedOperation,
             format!(
-                "The action `{name}` does not exist in service {service}, or you may not call it."
+                "The action `{}` does not exist in service {service}, or you may not call it.",
+                echo(name)
             ),
         )
     })?;
@@ -174,7 +210,8 @@ async fn handle(
                 ApiError::new(
                     ErrorCode::InvalidParameterValue,
                     format!(
-                        "The API version `{v}` is not supported by {service}; use one of {}.",
+                        "The API version `{}` is not supported by {service}; use one of {}.",
+                        echo(v),
                         service.versions().join(", ")
                     ),
                 )
@@ -211,15 +248,56 @@ fn too_large(limit: usize) -> ApiError {
     )
 }
 
-fn is_length_limit(e: &axum::Error) -> bool {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
-    while let Some(s) = source {
-        if s.is::<http_body_util::LengthLimitError>() {
-            return true;
+/// Reads a body of at most `limit` bytes, each part arriving within `pause` of the previous
+/// one (nginx's `client_body_timeout`). A client that stalls is answered REQUEST_TIMED_OUT.
+async fn read_body(body: Body, limit: usize, pause: Duration) -> Result<Bytes, ApiError> {
+    let mut body = body;
+    let mut first: Option<Bytes> = None;
+    let mut rest: Vec<u8> = Vec::new();
+    loop {
+        let next = tokio::time::timeout(pause, body.frame())
+            .await
+            .map_err(|_| timed_out(pause))?;
+        let chunk = match next {
+            None => break,
+            Some(Ok(frame)) => match frame.into_data() {
+                Ok(chunk) => chunk,
+                // Trailers carry nothing an action reads.
+                Err(_) => continue,
+            },
+            Some(Err(e)) => return Err(unreadable(&e)),
+        };
+        let have = first.as_ref().map_or(0, Bytes::len) + rest.len();
+        if have + chunk.len() > limit {
+            return Err(too_large(limit));
         }
-        source = s.source();
+        // One chunk, the usual case, is kept without a copy.
+        match &first {
+            None => first = Some(chunk),
+            Some(f) => {
+                if rest.is_empty() {
+                    rest.reserve(f.len() + chunk.len());
+                    rest.extend_from_slice(f);
+                }
+                rest.extend_from_slice(&chunk);
+            }
+        }
     }
-    false
+    Ok(if rest.is_empty() {
+        first.unwrap_or_default()
+    } else {
+        Bytes::from(rest)
+    })
+}
+
+fn timed_out(pause: Duration) -> ApiError {
+    ApiError::new(
+        ErrorCode::RequestTimedOut,
+        format!(
+            "The request body stopped arriving for {}; the connection is closed.",
+            humantime::format_duration(pause)
+        ),
+    )
 }
 
 fn unreadable(e: &axum::Error) -> ApiError {

@@ -7,6 +7,7 @@ pub mod actions;
 pub mod auth;
 pub mod config;
 mod front;
+pub mod net;
 pub mod request;
 
 use axum::Router;
@@ -48,12 +49,15 @@ impl App {
 pub struct Limits {
     /// Largest request body accepted.
     pub max_body_bytes: usize,
+    /// Longest pause between two reads of a request body.
+    pub body_timeout: std::time::Duration,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Self {
             max_body_bytes: 1 << 20,
+            body_timeout: std::time::Duration::from_secs(60),
         }
     }
 }

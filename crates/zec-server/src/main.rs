@@ -10,6 +10,7 @@ use zec_server::actions::known_action;
 use zec_server::config::{
     AccountsCommand, Cli, ClockMode, Command, CredentialCommand, LogFormat, ServeArgs,
 };
+use zec_server::net::{self, NetLimits};
 use zec_server::{App, Limits, router};
 use zec_store::admin;
 use zec_store::{AdminDb, Scope, Store, StoreOptions};
@@ -77,9 +78,19 @@ fn serve(args: ServeArgs) -> Result<()> {
     };
     let manual_clock = match args.clock {
         ClockMode::System => None,
-        ClockMode::Manual => Some(Arc::new(ManualClock::new(
-            resume.unwrap_or_else(wall_clock_millis),
-        ))),
+        ClockMode::Manual => {
+            let start = resume.unwrap_or_else(wall_clock_millis);
+            let clock = ManualClock::resume(start);
+            if clock.now() != start {
+                tracing::warn!(
+                    recorded = start,
+                    now = %zec_core::clock::format_api_time(clock.now()),
+                    "the recorded manual clock is outside the times zecd can represent; \
+                     resuming from the nearest one"
+                );
+            }
+            Some(Arc::new(clock))
+        }
     };
     let clock: Arc<dyn Clock> = match &manual_clock {
         Some(c) => c.clone(),
@@ -92,6 +103,10 @@ fn serve(args: ServeArgs) -> Result<()> {
             timings: args.transition,
             catalog: Arc::new(catalog),
             faults: Arc::new(std::sync::Mutex::new(faults)),
+            pg: zec_store::postgres::PgSettings {
+                idle_timeout: args.pg_idle_timeout,
+                lock_timeout: args.pg_lock_timeout,
+            },
         },
     )
     .with_context(|| format!("cannot open {backend}"))?;
@@ -136,12 +151,22 @@ async fn run(
         store.clone(),
         Limits {
             max_body_bytes: args.max_body_bytes,
+            body_timeout: args.body_timeout,
         },
         manual_clock,
     );
-    axum::serve(listener, router(app))
-        .with_graceful_shutdown(stop)
-        .await?;
+    let limits = NetLimits {
+        header_timeout: args.header_timeout,
+        body_timeout: args.body_timeout,
+        keepalive_timeout: args.keepalive_timeout,
+        send_timeout: args.send_timeout,
+        max_header_bytes: args.max_header_bytes as usize,
+        max_connections: args
+            .max_connections
+            .map_or_else(net::default_max_connections, |n| n as usize),
+    };
+    tracing::debug!(?limits, "connection limits");
+    net::serve(listener, router(app), limits, stop, args.shutdown_timeout).await?;
     store.close().await;
     tracing::info!("zecd stopped");
     Ok(())

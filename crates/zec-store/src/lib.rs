@@ -58,7 +58,7 @@ pub enum StoreError {
     Invalid(String),
     #[error("database: {0}")]
     Db(#[from] rusqlite::Error),
-    #[error("database: {0}")]
+    #[error("database: {}", postgres::describe(.0))]
     Pg(#[from] ::postgres::Error),
     #[error("{0}")]
     Io(#[from] std::io::Error),
@@ -115,8 +115,9 @@ impl Backend {
     pub fn admin(&self) -> Result<Box<dyn AdminDb>, StoreError> {
         match self {
             Backend::Sqlite(dir) => {
-                std::fs::create_dir_all(dir)?;
+                sqlite::prepare_data_dir(dir)?;
                 let conn = sqlite::open_connection(&dir.join(sqlite::DB_FILE))?;
+                sqlite::prepare_data_dir(dir)?;
                 Ok(Box::new(sqlite::SqliteAdmin(conn)))
             }
             Backend::Postgres(url) => Ok(Box::new(postgres::open_admin(url)?)),
@@ -132,6 +133,8 @@ pub struct StoreOptions {
     pub catalog: Arc<Catalog>,
     /// Fault rules, consulted whenever a phase that can fail begins (and only then).
     pub faults: Arc<Mutex<Faults>>,
+    /// Timeouts of PostgreSQL sessions (shared database only).
+    pub pg: postgres::PgSettings,
 }
 
 /// How often a replica on a shared database looks for other replicas' changes when no
@@ -192,7 +195,7 @@ impl Store {
         // of the caller's.
         let parts = std::thread::scope(|s| {
             s.spawn(|| {
-                let mut parts = Self::parts(backend, &options.catalog)?;
+                let mut parts = Self::parts(backend, &options.catalog, &options.pg)?;
                 parts.directory = admin::load_directory(&mut *parts.admin)?;
                 Ok(parts)
             })
@@ -202,7 +205,11 @@ impl Store {
         Self::start(parts, options)
     }
 
-    fn parts(backend: &Backend, catalog: &Arc<Catalog>) -> Result<Parts, StoreError> {
+    fn parts(
+        backend: &Backend,
+        catalog: &Arc<Catalog>,
+        pg: &postgres::PgSettings,
+    ) -> Result<Parts, StoreError> {
         match backend {
             Backend::Sqlite(dir) => {
                 let o = sqlite::open(dir, catalog)?;
@@ -218,7 +225,7 @@ impl Store {
                 })
             }
             Backend::Postgres(url) => {
-                let o = postgres::open(url, catalog.clone())?;
+                let o = postgres::open(url, catalog.clone(), pg)?;
                 Ok(Parts {
                     journal: Box::new(o.journal),
                     follow: Some(Box::new(o.follow)),

@@ -82,6 +82,7 @@ impl Fixture {
             timings: Timings::default(),
             catalog: Arc::new(Catalog::builtin()),
             faults: Default::default(),
+            pg: Default::default(),
         }
     }
 
@@ -154,10 +155,10 @@ async fn created_instances_deploy_until_their_time_comes(f: Fixture) {
     assert_eq!(ips.len(), 3);
     assert!(made.iter().all(|i| i.public_ipv4.is_some()));
     assert_eq!(statuses(&store, 1).await, [S::Deploying; 3]);
-    f.clock.advance(Duration::from_millis(2_999));
+    f.clock.advance(Duration::from_millis(2_999)).unwrap();
     store.settle_due().await.unwrap();
     assert_eq!(statuses(&store, 1).await, [S::Deploying; 3]);
-    f.clock.advance(Duration::from_millis(1));
+    f.clock.advance(Duration::from_millis(1)).unwrap();
     // Visible at once, before the writer has written it down...
     assert_eq!(statuses(&store, 1).await, [S::Running; 3]);
     // ...and after.
@@ -169,7 +170,7 @@ async fn created_instances_deploy_until_their_time_comes(f: Fixture) {
 async fn everything_survives_a_restart_including_phases_under_way(f: Fixture) {
     let store = f.open().await;
     let first = create(&store, 1, 2).await;
-    f.clock.advance(Duration::from_secs(5));
+    f.clock.advance(Duration::from_secs(5)).unwrap();
     store.settle_due().await.unwrap();
     let second = create(&store, 1, 1).await;
     drop(store);
@@ -186,7 +187,7 @@ async fn everything_survives_a_restart_including_phases_under_way(f: Fixture) {
         [S::Running, S::Running, S::Deploying]
     );
     // The deadline was kept: the third instance finishes on time after the restart.
-    f.clock.advance(Duration::from_secs(3));
+    f.clock.advance(Duration::from_secs(3)).unwrap();
     store.settle_due().await.unwrap();
     assert_eq!(statuses(&store, 1).await, [S::Running; 3]);
     // New ids keep growing after a restart, and addresses are not handed out twice.
@@ -261,11 +262,11 @@ async fn operations_follow_the_lifecycle_table_and_denials_change_nothing(f: Fix
         ))));
     assert_eq!(status_of(&store, ids[0]).await, Some(S::Deploying));
     // Exactly when the deployment ends, a stop sees RUNNING: the due phase is settled first.
-    f.clock.advance(Duration::from_secs(3));
+    f.clock.advance(Duration::from_secs(3)).unwrap();
     let r = operate(&store, &ids[..1], Operation::Stop, Change::None).await;
     assert_eq!(r.outcomes, vec![(ids[0], Ok(S::Stopping))]);
     assert_eq!(status_of(&store, ids[1]).await, Some(S::Running));
-    f.clock.advance(Duration::from_secs(2));
+    f.clock.advance(Duration::from_secs(2)).unwrap();
     store.settle_due().await.unwrap();
     assert_eq!(status_of(&store, ids[0]).await, Some(S::Stopped));
     // A mixed batch: one allowed, one denied.
@@ -282,7 +283,7 @@ async fn operations_follow_the_lifecycle_table_and_denials_change_nothing(f: Fix
         vec![(ids[0], Err((denied, S::Stopped))), (ids[1], Ok(S::Reboot))]
     );
     // Starting what is already up is done already.
-    f.clock.advance(Duration::from_secs(2));
+    f.clock.advance(Duration::from_secs(2)).unwrap();
     let r = operate(&store, &ids[1..], Operation::Start, Change::None).await;
     assert_eq!(r.outcomes, vec![(ids[1], Ok(S::Running))]);
 }
@@ -291,7 +292,7 @@ async fn an_unknown_or_foreign_id_fails_the_whole_batch(f: Fixture) {
     let store = f.open().await;
     let mine = create(&store, 1, 1).await[0].id;
     let theirs = create(&store, 2, 1).await[0].id;
-    f.clock.advance(Duration::from_secs(3));
+    f.clock.advance(Duration::from_secs(3)).unwrap();
     for bad in [theirs, 12345] {
         let err = store
             .operate(1, vec![mine, bad], Operation::Stop, Change::None, None)
@@ -308,14 +309,14 @@ async fn an_unknown_or_foreign_id_fails_the_whole_batch(f: Fixture) {
 async fn release_twice_purges_and_frees_the_address(f: Fixture) {
     let store = f.open().await;
     let first = create(&store, 1, 1).await.remove(0);
-    f.clock.advance(Duration::from_secs(3));
+    f.clock.advance(Duration::from_secs(3)).unwrap();
     operate(&store, &[first.id], Operation::Release, Change::None).await;
     assert_eq!(status_of(&store, first.id).await, Some(S::Releasing));
-    f.clock.advance(Duration::from_secs(2));
+    f.clock.advance(Duration::from_secs(2)).unwrap();
     assert_eq!(status_of(&store, first.id).await, Some(S::Recycle));
     let r = operate(&store, &[first.id], Operation::Release, Change::None).await;
     assert_eq!(r.outcomes, vec![(first.id, Ok(S::Recycling))]);
-    f.clock.advance(Duration::from_secs(2));
+    f.clock.advance(Duration::from_secs(2)).unwrap();
     // Gone from every read at once, then for good.
     assert_eq!(status_of(&store, first.id).await, None);
     assert_eq!(statuses(&store, 1).await, []);
@@ -345,9 +346,9 @@ async fn release_twice_purges_and_frees_the_address(f: Fixture) {
 async fn a_reinstall_can_be_made_to_fail_and_phases_under_way_survive_a_restart(f: Fixture) {
     let store = f.open().await;
     let ids: Vec<u64> = create(&store, 1, 2).await.iter().map(|i| i.id).collect();
-    f.clock.advance(Duration::from_secs(3));
+    f.clock.advance(Duration::from_secs(3)).unwrap();
     operate(&store, &ids, Operation::Stop, Change::None).await;
-    f.clock.advance(Duration::from_secs(2));
+    f.clock.advance(Duration::from_secs(2)).unwrap();
     let reinstall = zec_core::change::Reinstall {
         image_id: "debian12_20251225".into(),
         image_name: "Debian 12".into(),
@@ -360,7 +361,7 @@ async fn a_reinstall_can_be_made_to_fail_and_phases_under_way_survive_a_restart(
     let rule = "[[failures]]\nphase = \"rebuild\"\ncount = 1";
     *store.faults().lock().unwrap() = Faults::from_toml(rule, |_| true).unwrap();
     let running = create(&store, 1, 1).await[0].id;
-    f.clock.advance(Duration::from_secs(3));
+    f.clock.advance(Duration::from_secs(3)).unwrap();
     let refused = operate(
         &store,
         &[running],
@@ -390,9 +391,9 @@ async fn a_reinstall_can_be_made_to_fail_and_phases_under_way_survive_a_restart(
     );
     drop(store);
     let store = f.open().await;
-    f.clock.advance(Duration::from_millis(3_999));
+    f.clock.advance(Duration::from_millis(3_999)).unwrap();
     assert_eq!(status_of(&store, ids[0]).await, Some(S::Rebuilding));
-    f.clock.advance(Duration::from_millis(1));
+    f.clock.advance(Duration::from_millis(1)).unwrap();
     store.settle_due().await.unwrap();
     assert_eq!(status_of(&store, ids[0]).await, Some(S::ReinstallFailed));
     assert_eq!(status_of(&store, ids[1]).await, Some(S::Running));
@@ -556,7 +557,7 @@ async fn accounts_keys_and_tokens_are_kept_and_checked(f: Fixture) {
 
 async fn a_manual_clock_is_written_down(f: Fixture) {
     let store = f.open().await;
-    f.clock.advance(Duration::from_secs(90));
+    f.clock.advance(Duration::from_secs(90)).unwrap();
     store.settle_and_record_clock().await.unwrap();
     drop(store);
     let backend = f.backend.clone();
@@ -619,7 +620,7 @@ mod replicas {
             return;
         };
         let ids: Vec<u64> = create(&a, 1, 20).await.iter().map(|i| i.id).collect();
-        f.clock.advance(Duration::from_secs(3));
+        f.clock.advance(Duration::from_secs(3)).unwrap();
         // The same instances stopped through one replica and rebooted through the other,
         // at the same moment: each instance takes exactly one of the two, and the loser is
         // told why.
@@ -664,12 +665,12 @@ mod replicas {
             return;
         };
         let ids: Vec<u64> = create(&a, 1, 5).await.iter().map(|i| i.id).collect();
-        f.clock.advance(Duration::from_secs(3));
+        f.clock.advance(Duration::from_secs(3)).unwrap();
         a.operate(1, ids[..2].to_vec(), Operation::Stop, Change::None, None)
             .await
             .unwrap();
         drop(a);
-        f.clock.advance(Duration::from_secs(2));
+        f.clock.advance(Duration::from_secs(2)).unwrap();
         b.settle_due().await.unwrap();
         // Written down by the survivor: a third replica started now agrees.
         let c = f.open_bare();
@@ -720,7 +721,7 @@ mod replicas {
             .unwrap()
         };
         let (before, _) = head(&f);
-        f.clock.advance(Duration::from_secs(3));
+        f.clock.advance(Duration::from_secs(3)).unwrap();
         let (x, y, z) = tokio::join!(a.settle_due(), b.settle_due(), c.settle_due());
         x.unwrap();
         y.unwrap();
@@ -743,14 +744,14 @@ mod replicas {
             return;
         };
         let made = create(&a, 1, 3).await;
-        f.clock.advance(Duration::from_secs(3));
+        f.clock.advance(Duration::from_secs(3)).unwrap();
         // Enough commits, with deletions, for old tombstones to be pruned.
         for id in [made[0].id, made[1].id] {
             for _ in 0..2 {
                 a.operate(1, vec![id], Operation::Release, Change::None, None)
                     .await
                     .unwrap();
-                f.clock.advance(Duration::from_secs(2));
+                f.clock.advance(Duration::from_secs(2)).unwrap();
                 a.settle_due().await.unwrap();
             }
         }
@@ -770,7 +771,7 @@ mod replicas {
         };
         let catalog = a.catalog().clone();
         let (from_start, up_to_date) = std::thread::spawn(move || {
-            let mut o = crate::postgres::open(&url, catalog).unwrap();
+            let mut o = crate::postgres::open(&url, catalog, &Default::default()).unwrap();
             (o.follow.poll(0).unwrap(), o.follow.poll(o.seq).unwrap())
         })
         .join()

@@ -25,8 +25,11 @@ use zec_types::{ApiError, ErrorCode};
 
 /// Most commands taken into one transaction.
 const MAX_BATCH: usize = 256;
+/// Most instances the commands of one transaction may name (creates count what they create):
+/// a round holds the fleet's write lock on a shared database, and must stay short.
+const MAX_BATCH_INSTANCES: usize = 5_000;
 /// Most phases settled in one transaction; more wait for the next round, straight away.
-const MAX_SETTLE: usize = 20_000;
+const MAX_SETTLE: usize = 5_000;
 
 /// How long the writer waits before it tries again after the backend failed (so that a
 /// database that is down is not hammered by deadlines falling due).
@@ -74,6 +77,17 @@ pub(crate) enum Command {
     Shutdown { reply: Reply<()> },
     /// Another replica's change added an earlier deadline: look at the queue again.
     Wake,
+}
+
+impl Command {
+    /// How many instances the command names or creates.
+    fn instances(&self) -> usize {
+        match self {
+            Command::Create { plan, .. } => plan.names.len(),
+            Command::Operate { ids, .. } => ids.len(),
+            _ => 1,
+        }
+    }
 }
 
 pub(crate) struct Writer {
@@ -153,10 +167,14 @@ impl Writer {
             },
             None => Some(rx.recv().ok()?),
         };
+        let mut weight = first.as_ref().map_or(0, Command::instances);
         let mut batch: Vec<Command> = first.into_iter().collect();
-        while batch.len() < MAX_BATCH {
+        while batch.len() < MAX_BATCH && weight < MAX_BATCH_INSTANCES {
             match rx.try_recv() {
-                Ok(c) => batch.push(c),
+                Ok(c) => {
+                    weight += c.instances();
+                    batch.push(c);
+                }
                 Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
             }
         }
@@ -173,13 +191,31 @@ impl Writer {
         commands: Vec<Command>,
         clock: Option<Millis>,
     ) -> Result<(), String> {
+        if now > zec_core::clock::MAX_TIME {
+            // Only a system clock set decades ahead gets here (a manual clock cannot).
+            let why = format!(
+                "the clock reads {}, after the latest time zecd can represent ({}); writes are refused until it is corrected",
+                zec_core::clock::format_api_time(now),
+                zec_core::clock::format_api_time(zec_core::clock::MAX_TIME)
+            );
+            tracing::error!("{why}");
+            Self::refuse(commands, || {
+                StoreError::Api(ApiError::new(
+                    ErrorCode::ServiceTemporaryUnavailable,
+                    why.clone(),
+                ))
+            });
+            std::thread::sleep(RETRY_PAUSE);
+            return Err(why);
+        }
         let applied = self.core.state().applied;
         let catch_up = match self.journal.begin(applied) {
             Ok(c) => c,
             Err(e) => {
                 tracing::error!(error = %e, "store round could not begin; the batch is not applied");
                 self.journal.abort();
-                Self::refuse(commands, &e.to_string());
+                let why = e.to_string();
+                Self::refuse(commands, || StoreError::Backend(why.clone()));
                 std::thread::sleep(RETRY_PAUSE);
                 return Err(e.to_string());
             }
@@ -259,8 +295,7 @@ impl Writer {
     }
 
     /// Answers commands that a round could not take up.
-    fn refuse(commands: Vec<Command>, why: &str) {
-        let err = || StoreError::Backend(why.to_owned());
+    fn refuse(commands: Vec<Command>, err: impl Fn() -> StoreError) {
         for cmd in commands {
             match cmd {
                 Command::Create { reply, .. } => {
@@ -444,8 +479,7 @@ impl Writer {
                     change.apply(&mut instance);
                     instance.updated_at = now;
                     if let Effect::Begin(phase) = effect {
-                        let due =
-                            now.saturating_add(self.core.timings.get(phase).as_millis() as i64);
+                        let due = now.saturating_add(self.core.timings.millis(phase));
                         let outcome = self.outcome(phase, &instance);
                         instance.begin(phase, now, due, outcome);
                         st.due.push(Reverse((due, instance.id)));
@@ -680,7 +714,7 @@ impl Writer {
                 }
             }
         }
-        let due = now.saturating_add(self.core.timings.get(Phase::Deploy).as_millis() as i64);
+        let due = now.saturating_add(self.core.timings.millis(Phase::Deploy));
         let order_number = self.ids.next(now);
         let mut made = Vec::with_capacity(plan.names.len());
         for (n, (private, public)) in addresses.into_iter().enumerate() {

@@ -134,11 +134,47 @@ pub struct ApiError {
     pub message: String,
 }
 
+/// The longest message an error carries: whatever a client sent, it is not echoed back whole.
+pub const MAX_MESSAGE_BYTES: usize = 1024;
+/// How much of one value a client sent an error message quotes.
+pub const MAX_ECHO_CHARS: usize = 128;
+
+/// A value a client sent, as an error message quotes it: at most [`MAX_ECHO_CHARS`]
+/// characters, control characters escaped, cut short with `…`.
+pub fn echo(value: &str) -> String {
+    let mut out = String::with_capacity(value.len().min(MAX_ECHO_CHARS * 2));
+    for (n, c) in value.chars().enumerate() {
+        if n == MAX_ECHO_CHARS {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Cuts a message to [`MAX_MESSAGE_BYTES`] at a character boundary.
+fn bounded(mut message: String) -> String {
+    if message.len() > MAX_MESSAGE_BYTES {
+        let mut end = MAX_MESSAGE_BYTES - '…'.len_utf8();
+        while !message.is_char_boundary(end) {
+            end -= 1;
+        }
+        message.truncate(end);
+        message.push('…');
+    }
+    message
+}
+
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             code,
-            message: message.into(),
+            message: bounded(message.into()),
         }
     }
 
@@ -192,6 +228,19 @@ mod tests {
             assert!((400..600).contains(&status), "{code} has status {status}");
         }
         assert_eq!(ErrorCode::parse("NOPE"), None);
+    }
+
+    #[test]
+    fn messages_never_carry_a_clients_input_whole() {
+        let huge = "x".repeat(400_000);
+        let e = ApiError::new(ErrorCode::InvalidParameterValue, format!("bad `{huge}`"));
+        assert!(e.message.len() <= MAX_MESSAGE_BYTES, "{}", e.message.len());
+        assert!(e.message.ends_with('…'));
+        let e = ApiError::new(ErrorCode::InvalidParameterValue, "é".repeat(1000));
+        assert!(e.message.len() <= MAX_MESSAGE_BYTES);
+        assert_eq!(echo("abc"), "abc");
+        assert_eq!(echo(&"y".repeat(500)).chars().count(), MAX_ECHO_CHARS + 1);
+        assert_eq!(echo("a\nb\u{0}"), "a\\nb\\u{0}");
     }
 
     #[test]

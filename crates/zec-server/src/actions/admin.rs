@@ -44,10 +44,15 @@ pub async fn advance_clock(app: &App, req: &VerifiedRequest) -> Result<Response,
     let by = humantime::parse_duration(by).map_err(|e| {
         ApiError::new(
             ErrorCode::InvalidParameterValue,
-            format!("`by` is not a duration such as 2s or 500ms: {e}."),
+            format!(
+                "`by` is not a duration such as 2s or 500ms: {}.",
+                zec_types::error::echo(&e.to_string())
+            ),
         )
     })?;
-    clock.advance(by);
+    clock
+        .advance(by)
+        .map_err(|e| ApiError::new(ErrorCode::InvalidParameterValue, format!("`by`: {e}.")))?;
     app.store
         .settle_and_record_clock()
         .await

@@ -23,6 +23,7 @@ pub struct Server {
     log: Arc<Mutex<Vec<String>>>,
     args: Vec<String>,
     envs: Vec<(String, String)>,
+    nofile: Option<u32>,
 }
 
 pub struct Options {
@@ -30,6 +31,8 @@ pub struct Options {
     pub envs: Vec<(String, String)>,
     /// Set ZECD_ACCESS_KEY_ID/PASSWORD to the test key.
     pub root_key: bool,
+    /// Start zecd under this open-files limit (soft and hard), as `ulimit -n` does.
+    pub nofile: Option<u32>,
 }
 
 impl Default for Options {
@@ -38,6 +41,7 @@ impl Default for Options {
             args: vec!["--transition".into(), "deploy=300ms".into()],
             envs: Vec::new(),
             root_key: true,
+            nofile: None,
         }
     }
 }
@@ -62,6 +66,7 @@ impl Server {
             log: Arc::new(Mutex::new(Vec::new())),
             args: o.args,
             envs,
+            nofile: o.nofile,
         };
         s.spawn();
         s
@@ -72,7 +77,15 @@ impl Server {
     }
 
     fn spawn(&mut self) {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_zecd"));
+        let mut cmd = match self.nofile {
+            None => Command::new(env!("CARGO_BIN_EXE_zecd")),
+            Some(n) => {
+                let mut c = Command::new("sh");
+                c.args(["-c", &format!("ulimit -n {n} && exec \"$0\" \"$@\"")])
+                    .arg(env!("CARGO_BIN_EXE_zecd"));
+                c
+            }
+        };
         cmd.arg("serve")
             .args(["--listen", "127.0.0.1:0"])
             .arg("--data-dir")

@@ -10,6 +10,7 @@ mod create;
 mod describe_status;
 mod faults;
 mod fleet;
+mod hardening;
 mod lifecycle;
 mod process;
 mod sdk;

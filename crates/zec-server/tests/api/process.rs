@@ -46,6 +46,7 @@ async fn settings_come_from_zecd_environment_variables() {
             ("ZECD_MAX_BODY_BYTES".into(), "400".into()),
         ],
         root_key: true,
+        nofile: None,
     });
     let client = server.client();
     let ids = create(&client, 1).await;

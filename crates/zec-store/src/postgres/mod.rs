@@ -40,31 +40,83 @@ const PRUNE_EVERY: u64 = if cfg!(test) { 4 } else { 1000 };
 /// How far back a replica may be and still catch up change by change (it reloads otherwise).
 const KEEP_TOMBSTONES: u64 = if cfg!(test) { 2 } else { 100_000 };
 
+/// How long PostgreSQL sessions may hold what other replicas wait for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PgSettings {
+    /// A session that stays idle this long inside a transaction (a replica paused or cut
+    /// off mid-write) is ended by PostgreSQL, and its locks are released.
+    pub idle_timeout: Duration,
+    /// The longest a writer holds the fleet's write lock. A writer that has waited this long
+    /// for it ends the session of any writer whose transaction is older than this (one
+    /// blocked on anything at all: a slow network, a stopped process), then takes the lock.
+    pub lock_timeout: Duration,
+}
+
+impl Default for PgSettings {
+    fn default() -> Self {
+        Self {
+            idle_timeout: Duration::from_secs(1),
+            lock_timeout: Duration::from_secs(2),
+        }
+    }
+}
+
+/// Sessions other than writers wait this long for a lock (migrations at start).
+const OTHER_LOCK_TIMEOUT: Duration = Duration::from_secs(30);
+/// The `application_name` of writers' sessions, by which a stuck one is found.
+const WRITER_APPLICATION: &str = "zecd-writer";
+
 /// A connection that is made again when it was lost.
 pub(crate) struct Pg {
     config: Config,
     client: Option<Client>,
 }
 
-/// Sessions never hold the log's lock for long: a replica that stops mid-transaction (paused,
-/// cut off) loses it after `idle_in_transaction_session_timeout`, and a writer waiting for it
-/// gives up after `lock_timeout` (its callers are told to retry) rather than waiting forever.
-const SESSION_OPTIONS: &str = "-c idle_in_transaction_session_timeout=10000 -c lock_timeout=15000";
-
 impl Pg {
-    pub fn new(url: &str) -> Result<Self, StoreError> {
+    pub fn new(url: &str, settings: &PgSettings) -> Result<Self, StoreError> {
+        Self::with_role(url, settings, None)
+    }
+
+    /// A writer's connection: found by its name, and bounded in how long it waits.
+    fn writer(url: &str, settings: &PgSettings) -> Result<Self, StoreError> {
+        Self::with_role(url, settings, Some(WRITER_APPLICATION))
+    }
+
+    fn with_role(
+        url: &str,
+        settings: &PgSettings,
+        writer: Option<&str>,
+    ) -> Result<Self, StoreError> {
         let mut config: Config = url
             .parse()
             .map_err(|e| StoreError::Invalid(format!("bad database URL: {e}")))?;
-        if config.get_application_name().is_none() {
-            config.application_name("zecd");
+        match writer {
+            Some(name) => {
+                config.application_name(name);
+            }
+            None if config.get_application_name().is_none() => {
+                config.application_name("zecd");
+            }
+            None => {}
         }
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(5));
         }
+        let lock_timeout = match writer {
+            Some(_) => settings.lock_timeout,
+            None => OTHER_LOCK_TIMEOUT,
+        };
+        // Sessions never hold the log's lock for long: a replica that stops mid-transaction
+        // loses it after the idle timeout, and a writer waiting for it gives up after its
+        // lock timeout (and ends a stuck holder, see PgJournal::begin).
+        let session = format!(
+            "-c idle_in_transaction_session_timeout={} -c lock_timeout={}",
+            settings.idle_timeout.as_millis().max(1),
+            lock_timeout.as_millis().max(1)
+        );
         let options = match config.get_options() {
-            Some(o) => format!("{o} {SESSION_OPTIONS}"),
-            None => SESSION_OPTIONS.to_owned(),
+            Some(o) => format!("{o} {session}"),
+            None => session,
         };
         config
             .options(&options)
@@ -118,9 +170,30 @@ impl Pg {
     }
 }
 
+/// A PostgreSQL error as the log should tell it: the server's own words (severity, SQLSTATE
+/// and message, e.g. `FATAL 25P03: terminating connection due to idle-in-transaction
+/// timeout`) or the connection's cause, not just "db error".
+pub(crate) fn describe(e: &postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        return format!("{} {}: {}", db.severity(), db.code().code(), db.message());
+    }
+    let mut out = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
+}
+
+fn is_lock_timeout(e: &postgres::Error) -> bool {
+    e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE)
+}
+
 /// A connection for accounts and credentials, with the schema brought up to date.
 pub(crate) fn open_admin(url: &str) -> Result<PgAdmin, StoreError> {
-    let mut pg = Pg::new(url)?;
+    let mut pg = Pg::new(url, &PgSettings::default())?;
     migrate(pg.client()?)?;
     Ok(PgAdmin(pg))
 }
@@ -148,14 +221,18 @@ pub(crate) struct Opened {
 }
 
 /// Connects, applies migrations, and loads every instance as of one moment of the log.
-pub(crate) fn open(url: &str, catalog: Arc<Catalog>) -> Result<Opened, StoreError> {
-    let mut admin = Pg::new(url)?;
+pub(crate) fn open(
+    url: &str,
+    catalog: Arc<Catalog>,
+    settings: &PgSettings,
+) -> Result<Opened, StoreError> {
+    let mut admin = Pg::new(url, settings)?;
     let client = admin.client()?;
     migrate(client)?;
     let first: i64 = client
         .query_one("SELECT nextval('replica_nodes')", &[])?
         .get(0);
-    let mut writer = admin.another();
+    let mut writer = Pg::writer(url, settings)?;
     let node = lease_node(writer.client()?, first)?;
     let mut reader = admin.another();
     let (seq, loaded) = {
@@ -177,6 +254,7 @@ pub(crate) fn open(url: &str, catalog: Arc<Catalog>) -> Result<Opened, StoreErro
             node,
             seq: 0,
             rounds: 0,
+            lock_timeout: settings.lock_timeout,
         },
         follow: PgFollow {
             pg: reader,
@@ -293,6 +371,8 @@ pub(crate) struct PgJournal {
     /// The position of the round under way.
     seq: u64,
     rounds: u64,
+    /// See [`PgSettings::lock_timeout`].
+    lock_timeout: Duration,
 }
 
 impl PgJournal {
@@ -370,12 +450,16 @@ impl Journal for PgJournal {
                 self.node
             )));
         }
-        client.batch_execute("BEGIN")?;
-        let row = client.query_one(
-            "UPDATE log SET seq = seq + 1 RETURNING seq, groups_seq, pruned_seq",
-            &[],
-        )?;
+        let row = take_write_lock(client, self.lock_timeout)?;
         let (seq, groups_seq, pruned_seq): (i64, i64, i64) = (row.get(0), row.get(1), row.get(2));
+        if (applied as i64) < pruned_seq {
+            // Too far behind to catch up change by change: the follower reloads, outside the
+            // lock, rather than this writer while the fleet waits.
+            let _ = client.batch_execute("ROLLBACK");
+            return Err(StoreError::Backend(
+                "this replica is catching up with the database; retry shortly".into(),
+            ));
+        }
         self.seq = seq as u64;
         changes(
             client,
@@ -398,6 +482,52 @@ impl Journal for PgJournal {
             && let Err(e) = client.batch_execute("ROLLBACK")
         {
             tracing::warn!(error = %e, "rollback failed");
+        }
+    }
+}
+
+/// How many times a writer ends stuck holders and tries again before its round fails.
+const LOCK_ATTEMPTS: u32 = 4;
+
+/// Begins a transaction holding the fleet's write lock (the log row), advancing the log.
+/// A writer that waits longer than its lock timeout ends the sessions of writers whose
+/// transaction has lasted longer than that (stuck: no round of zecd's takes so long), then
+/// tries again.
+fn take_write_lock(
+    client: &mut Client,
+    lock_timeout: Duration,
+) -> Result<postgres::Row, StoreError> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        client.batch_execute("BEGIN")?;
+        match client.query_one(
+            "UPDATE log SET seq = seq + 1 RETURNING seq, groups_seq, pruned_seq",
+            &[],
+        ) {
+            Ok(row) => return Ok(row),
+            Err(e) if is_lock_timeout(&e) && attempt < LOCK_ATTEMPTS => {
+                client.batch_execute("ROLLBACK")?;
+                let ended = client.query(
+                    "SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity
+                     WHERE datname = current_database() AND application_name = $1
+                       AND pid <> pg_backend_pid()
+                       AND xact_start < clock_timestamp() - make_interval(secs => $2)",
+                    &[&WRITER_APPLICATION, &lock_timeout.as_secs_f64()],
+                )?;
+                for row in &ended {
+                    let pid: i32 = row.get(0);
+                    tracing::warn!(
+                        pid,
+                        held_longer_than = ?lock_timeout,
+                        "ended a replica's session that held the fleet's write lock too long"
+                    );
+                }
+            }
+            Err(e) => {
+                let _ = client.batch_execute("ROLLBACK");
+                return Err(e.into());
+            }
         }
     }
 }

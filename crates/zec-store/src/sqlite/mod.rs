@@ -17,6 +17,62 @@ use zec_core::Catalog;
 /// The database file inside the data directory.
 pub const DB_FILE: &str = "zecd.db";
 
+/// The files of a data directory: the database, its write-ahead log and shared memory, and
+/// the lock that keeps a second zecd out.
+const DATA_FILES: [&str; 4] = [DB_FILE, "zecd.db-wal", "zecd.db-shm", "zecd.lock"];
+
+/// Creates the data directory if needed, readable by its owner only (0700), with every data
+/// file 0600: the database holds access-key passwords in clear (an HMAC cannot be checked
+/// without them). A directory made by an older zecd with wider permissions is narrowed, with a
+/// warning.
+pub(crate) fn prepare_data_dir(dir: &Path) -> Result<(), StoreError> {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)?;
+    let narrow = |path: &Path, mode: u32| -> Result<(), StoreError> {
+        let Ok(meta) = std::fs::metadata(path) else {
+            return Ok(());
+        };
+        let had = meta.permissions().mode() & 0o777;
+        if had & !mode != 0 {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
+            tracing::warn!(
+                path = %path.display(),
+                was = format!("{had:o}"),
+                now = format!("{mode:o}"),
+                "narrowed the permissions of zecd's data (it holds access-key passwords)"
+            );
+        }
+        Ok(())
+    };
+    // A directory that holds other things than zecd's (a home directory, /tmp) is the
+    // user's to set; zecd's files are narrowed anyway.
+    let ours = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .all(|e| DATA_FILES.iter().any(|f| e.file_name() == *f));
+    if ours {
+        narrow(dir, 0o700)?;
+    } else if std::fs::metadata(dir)?.permissions().mode() & 0o077 != 0 {
+        tracing::warn!(
+            path = %dir.display(),
+            "the data directory holds other files and others may read it; zecd's own files are \
+             0600, but a directory of its own is better"
+        );
+    }
+    // SQLite gives its -wal and -shm files the database file's mode: make that file first.
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(dir.join(DB_FILE))?;
+    for file in DATA_FILES {
+        narrow(&dir.join(file), 0o600)?;
+    }
+    Ok(())
+}
+
 /// Opens (creating if needed) the database and brings its schema up to date.
 pub(crate) fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     let mut conn = Connection::open_with_flags(
@@ -133,8 +189,14 @@ pub(crate) struct Opened {
 /// Opens (creating if needed) the database in `data_dir` and loads it. Only one process may
 /// serve a data directory at a time.
 pub(crate) fn open(data_dir: &Path, catalog: &Catalog) -> Result<Opened, StoreError> {
-    std::fs::create_dir_all(data_dir)?;
-    let lock = File::create(data_dir.join("zecd.lock"))?;
+    use std::os::unix::fs::OpenOptionsExt;
+    prepare_data_dir(data_dir)?;
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(true)
+        .write(true)
+        .mode(0o600)
+        .open(data_dir.join("zecd.lock"))?;
     if lock.try_lock().is_err() {
         return Err(StoreError::Invalid(format!(
             "{} is in use by another zecd",
@@ -144,6 +206,8 @@ pub(crate) fn open(data_dir: &Path, catalog: &Catalog) -> Result<Opened, StoreEr
     let path = data_dir.join(DB_FILE);
     let conn = open_connection(&path)?;
     let admin = SqliteAdmin(open_connection(&path)?);
+    // The -wal and -shm files exist now.
+    prepare_data_dir(data_dir)?;
     let count: i64 = conn.query_row("SELECT count(*) FROM instances", [], |r| r.get(0))?;
     let last_id: u64 = conn
         .query_row("SELECT value FROM meta WHERE key = 'last_id'", [], |r| {
