@@ -58,6 +58,30 @@ from zenlayercloud.zrm.v20251014 import models as zrm_models  # noqa: E402
 from zenlayercloud.zrm.v20251014.zrm_client import ZrmClient  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
+
+# `ZECD_FUZZ_CORPUS=DIR`: every request the SDK sends is kept as a seed for the front_door
+# fuzz target (`@Action\n`, a version byte, the body), see scripts/fuzz.
+_CORPUS = os.environ.get("ZECD_FUZZ_CORPUS")
+if _CORPUS:
+    import requests
+
+    _send = requests.request
+
+    def _recording(method, url, **kwargs):
+        headers = {k.lower(): v for k, v in (kwargs.get("headers") or {}).items()}
+        action = headers.get("x-zc-action")
+        body = kwargs.get("data") or b""
+        if isinstance(body, str):
+            body = body.encode()
+        if action and isinstance(body, bytes):
+            version = b"\x01" if headers.get("x-zc-version") == "2024-04-01" else b"\x00"
+            seed = b"@" + action.encode() + b"\n" + version + body
+            Path(_CORPUS).mkdir(parents=True, exist_ok=True)
+            name = hashlib.sha1(seed).hexdigest()[:20]
+            (Path(_CORPUS) / name).write_bytes(seed)
+        return _send(method, url, **kwargs)
+
+    requests.request = _recording
 ZECD_BIN = Path(os.environ.get("ZECD_BIN") or REPO / "target" / "debug" / "zecd")
 
 ROOT_KEY_ID = "ZECDTESTROOTKEY0000000001"

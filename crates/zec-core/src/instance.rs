@@ -123,23 +123,8 @@ impl Instance {
         self.updated_at = now;
     }
 
-    /// The MAC address of the primary NIC, derived from the NIC id (stable, unique per NIC).
-    pub fn mac_address(&self) -> String {
-        let b = self.nic_id.to_be_bytes();
-        format!(
-            "fa:16:{:02x}:{:02x}:{:02x}:{:02x}",
-            b[4] ^ b[0],
-            b[5] ^ b[1],
-            b[6] ^ b[2],
-            b[7] ^ b[3]
-        )
-    }
-}
-
-#[cfg(test)]
-pub(crate) mod tests {
-    use super::*;
-
+    /// An instance with plausible values, RUNNING, for tests and fuzzing.
+    #[doc(hidden)]
     pub fn sample(id: u64) -> Instance {
         Instance {
             id,
@@ -182,6 +167,27 @@ pub(crate) mod tests {
             placement_group_id: None,
             nested_virtualization: None,
         }
+    }
+
+    /// The MAC address of the primary NIC, derived from the NIC id (stable, unique per NIC).
+    pub fn mac_address(&self) -> String {
+        let b = self.nic_id.to_be_bytes();
+        format!(
+            "fa:16:{:02x}:{:02x}:{:02x}:{:02x}",
+            b[4] ^ b[0],
+            b[5] ^ b[1],
+            b[6] ^ b[2],
+            b[7] ^ b[3]
+        )
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub fn sample(id: u64) -> Instance {
+        Instance::sample(id)
     }
 
     #[test]

@@ -198,6 +198,82 @@ pub fn apply(status: S, op: Operation) -> Result<Effect, ErrorCode> {
     }
 }
 
+/// The table written out row by row, independently of [`apply`]'s match arms: the unit tests
+/// and the lifecycle fuzz target compare the two.
+#[doc(hidden)]
+pub mod table {
+    use super::{Effect, Operation, Phase};
+    use zec_types::{ErrorCode as E, ErrorCode, InstanceStatus as S};
+
+    /// Every operation, for tables and generators.
+    pub const OPERATIONS: [Operation; 10] = [
+        Operation::Start,
+        Operation::Stop,
+        Operation::Reboot { force: false },
+        Operation::Reboot { force: true },
+        Operation::Release,
+        Operation::Reinstall,
+        Operation::Resize,
+        Operation::ResetPassword,
+        Operation::SetIpForward,
+        Operation::ModifyAttributes,
+    ];
+
+    fn begin(p: Phase) -> Result<Effect, ErrorCode> {
+        Ok(Effect::Begin(p))
+    }
+
+    // The table written out row by row, independently of `apply`'s match arms.
+    pub fn expected(status: S, op: Operation) -> Result<Effect, ErrorCode> {
+        let recycled = matches!(status, S::Releasing | S::Recycle | S::Recycling);
+        match (op, status) {
+            (Operation::Start, S::Stopped) => begin(Phase::Boot),
+            (Operation::Start, S::Running | S::Booting) => Ok(Effect::Unchanged),
+            (Operation::Start, _) if recycled => Err(E::OperationDeniedInstanceRecycled),
+            (Operation::Start, _) => Err(E::OperationDeniedInstanceNotStopped),
+
+            (Operation::Stop, S::Running) => begin(Phase::Stop),
+            (Operation::Stop, S::Stopped | S::Stopping) => Ok(Effect::Unchanged),
+            (Operation::Stop, _) if recycled => Err(E::OperationDeniedInstanceRecycled),
+            (Operation::Stop, _) => Err(E::OperationDeniedInstanceNotRunning),
+
+            (Operation::Reboot { .. }, S::Running) => begin(Phase::Reboot),
+            (Operation::Reboot { force: true }, S::Booting) => begin(Phase::Reboot),
+            (Operation::Reboot { force: true }, S::Reboot) => begin(Phase::Reboot),
+            (Operation::Reboot { .. }, _) if recycled => Err(E::OperationDeniedInstanceRecycled),
+            (Operation::Reboot { .. }, _) => Err(E::OperationDeniedInstanceStatus),
+
+            (Operation::Release, S::Running) => begin(Phase::Release),
+            (Operation::Release, S::Stopped) => begin(Phase::Release),
+            (Operation::Release, S::CreateFailed) => begin(Phase::Release),
+            (Operation::Release, S::ReinstallFailed) => begin(Phase::Release),
+            (Operation::Release, S::Recycle) => begin(Phase::Recycle),
+            (Operation::Release, S::Releasing) => Err(E::OperationDeniedInstanceRecycled),
+            (Operation::Release, S::Recycling) => Err(E::OperationDeniedInstanceRecycled),
+            (Operation::Release, _) => Err(E::OperationDeniedInstanceStatus),
+
+            (Operation::Reinstall, S::Stopped) => begin(Phase::Rebuild),
+            (Operation::Reinstall, S::ReinstallFailed) => begin(Phase::Rebuild),
+            (Operation::Reinstall, _) if recycled => Err(E::OperationDeniedInstanceRecycled),
+            (Operation::Reinstall, _) => Err(E::OperationDeniedInstanceNotStopped),
+
+            (Operation::Resize, S::Stopped) => begin(Phase::Resize),
+            (Operation::Resize, _) if recycled => Err(E::UnsupportedOperationInstanceBeingRecycle),
+            (Operation::Resize, _) => Err(E::OperationDeniedInstanceStatusNotSupport),
+
+            (Operation::ResetPassword, S::Running) => Ok(Effect::Unchanged),
+            (Operation::ResetPassword, _) if recycled => Err(E::OperationDeniedInstanceRecycled),
+            (Operation::ResetPassword, _) => Err(E::OperationDeniedInstanceNotRunning),
+
+            (Operation::SetIpForward, S::Running | S::Stopped) => Ok(Effect::Unchanged),
+            (Operation::SetIpForward, _) if recycled => Err(E::OperationDeniedInstanceRecycled),
+            (Operation::SetIpForward, _) => Err(E::OperationDeniedInstanceStatus),
+
+            (Operation::ModifyAttributes, _) => Ok(Effect::Unchanged),
+        }
+    }
+}
+
 /// How long each phase lasts. Defaults are a few seconds, like a small real instance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timings {
@@ -284,7 +360,6 @@ impl std::fmt::Display for Timings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ErrorCode as E;
 
     fn begin(p: Phase) -> Result<Effect, ErrorCode> {
         Ok(Effect::Begin(p))
@@ -293,74 +368,12 @@ mod tests {
     /// The whole table: every operation against every status.
     #[test]
     fn whole_table() {
-        let ops = [
-            Operation::Start,
-            Operation::Stop,
-            Operation::Reboot { force: false },
-            Operation::Reboot { force: true },
-            Operation::Release,
-            Operation::Reinstall,
-            Operation::Resize,
-            Operation::ResetPassword,
-            Operation::SetIpForward,
-            Operation::ModifyAttributes,
-        ];
         for &status in S::ALL {
-            for op in ops {
+            for op in table::OPERATIONS {
                 let got = apply(status, op);
-                let want = expected(status, op);
+                let want = table::expected(status, op);
                 assert_eq!(got, want, "{status} {op:?}");
             }
-        }
-    }
-
-    // The table written out row by row, independently of `apply`'s match arms.
-    fn expected(status: S, op: Operation) -> Result<Effect, ErrorCode> {
-        let recycled = matches!(status, S::Releasing | S::Recycle | S::Recycling);
-        match (op, status) {
-            (Operation::Start, S::Stopped) => begin(Phase::Boot),
-            (Operation::Start, S::Running | S::Booting) => Ok(Effect::Unchanged),
-            (Operation::Start, _) if recycled => Err(E::OperationDeniedInstanceRecycled),
-            (Operation::Start, _) => Err(E::OperationDeniedInstanceNotStopped),
-
-            (Operation::Stop, S::Running) => begin(Phase::Stop),
-            (Operation::Stop, S::Stopped | S::Stopping) => Ok(Effect::Unchanged),
-            (Operation::Stop, _) if recycled => Err(E::OperationDeniedInstanceRecycled),
-            (Operation::Stop, _) => Err(E::OperationDeniedInstanceNotRunning),
-
-            (Operation::Reboot { .. }, S::Running) => begin(Phase::Reboot),
-            (Operation::Reboot { force: true }, S::Booting) => begin(Phase::Reboot),
-            (Operation::Reboot { force: true }, S::Reboot) => begin(Phase::Reboot),
-            (Operation::Reboot { .. }, _) if recycled => Err(E::OperationDeniedInstanceRecycled),
-            (Operation::Reboot { .. }, _) => Err(E::OperationDeniedInstanceStatus),
-
-            (Operation::Release, S::Running) => begin(Phase::Release),
-            (Operation::Release, S::Stopped) => begin(Phase::Release),
-            (Operation::Release, S::CreateFailed) => begin(Phase::Release),
-            (Operation::Release, S::ReinstallFailed) => begin(Phase::Release),
-            (Operation::Release, S::Recycle) => begin(Phase::Recycle),
-            (Operation::Release, S::Releasing) => Err(E::OperationDeniedInstanceRecycled),
-            (Operation::Release, S::Recycling) => Err(E::OperationDeniedInstanceRecycled),
-            (Operation::Release, _) => Err(E::OperationDeniedInstanceStatus),
-
-            (Operation::Reinstall, S::Stopped) => begin(Phase::Rebuild),
-            (Operation::Reinstall, S::ReinstallFailed) => begin(Phase::Rebuild),
-            (Operation::Reinstall, _) if recycled => Err(E::OperationDeniedInstanceRecycled),
-            (Operation::Reinstall, _) => Err(E::OperationDeniedInstanceNotStopped),
-
-            (Operation::Resize, S::Stopped) => begin(Phase::Resize),
-            (Operation::Resize, _) if recycled => Err(E::UnsupportedOperationInstanceBeingRecycle),
-            (Operation::Resize, _) => Err(E::OperationDeniedInstanceStatusNotSupport),
-
-            (Operation::ResetPassword, S::Running) => Ok(Effect::Unchanged),
-            (Operation::ResetPassword, _) if recycled => Err(E::OperationDeniedInstanceRecycled),
-            (Operation::ResetPassword, _) => Err(E::OperationDeniedInstanceNotRunning),
-
-            (Operation::SetIpForward, S::Running | S::Stopped) => Ok(Effect::Unchanged),
-            (Operation::SetIpForward, _) if recycled => Err(E::OperationDeniedInstanceRecycled),
-            (Operation::SetIpForward, _) => Err(E::OperationDeniedInstanceStatus),
-
-            (Operation::ModifyAttributes, _) => Ok(Effect::Unchanged),
         }
     }
 

@@ -267,7 +267,12 @@ async fn read_body(body: Body, limit: usize, pause: Duration) -> Result<Bytes, A
             },
             Some(Err(e)) => return Err(unreadable(&e)),
         };
-        let have = first.as_ref().map_or(0, Bytes::len) + rest.len();
+        // `rest`, once used, holds the first chunk too.
+        let have = if rest.is_empty() {
+            first.as_ref().map_or(0, Bytes::len)
+        } else {
+            rest.len()
+        };
         if have + chunk.len() > limit {
             return Err(too_large(limit));
         }

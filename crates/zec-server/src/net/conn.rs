@@ -49,6 +49,8 @@ struct State {
     /// For each response the service produced and hyper has not yet begun to write: whether
     /// it carries a body (not for HEAD).
     produced: VecDeque<bool>,
+    /// Responses produced and not yet written to their last byte.
+    unwritten: u32,
 }
 
 /// Shared between a connection's socket, its service and its watchdog, and the registry.
@@ -68,6 +70,7 @@ impl Activity {
                 phase: Phase::Header { since: now_ms() },
                 write_blocked_since: None,
                 produced: VecDeque::new(),
+                unwritten: 0,
             }),
             evict: Notify::new(),
             sooner: Notify::new(),
@@ -113,6 +116,7 @@ impl Activity {
         let mut s = self.state();
         if let Some(has_body) = produced {
             s.produced.push_back(has_body);
+            s.unwritten += 1;
         }
         s.phase = match s.phase {
             Phase::Busy { requests } if requests > 1 => Phase::Busy {
@@ -128,9 +132,19 @@ impl Activity {
         self.state().produced.pop_front()
     }
 
-    /// Since when the connection has waited without a request in flight; `None` when busy.
+    /// A response the service produced has been written to its last byte.
+    pub(super) fn response_written(&self) {
+        let mut s = self.state();
+        s.unwritten = s.unwritten.saturating_sub(1);
+    }
+
+    /// Since when the connection has waited without a request in flight or an answer being
+    /// written; `None` when it is serving.
     fn waiting_since(&self) -> Option<u64> {
         let s = self.state();
+        if s.unwritten > 0 {
+            return None;
+        }
         match s.phase {
             Phase::Busy { .. } => None,
             Phase::Header { since } | Phase::Idle { since } => {
@@ -160,6 +174,8 @@ impl Activity {
                 }
                 next = next.min(end);
             }
+            // An answer still being written is bounded by the send timeout.
+            Phase::Idle { .. } if s.unwritten > 0 => {}
             Phase::Idle { since } => {
                 let end = since.saturating_add(ms(limits.keepalive_timeout));
                 if now >= end {
@@ -274,6 +290,11 @@ impl Connection {
             conn.as_mut().graceful_shutdown();
         }
         loop {
+            // Draining: what is not serving a request or writing an answer closes now
+            // (hyper's own graceful shutdown keeps a connection that has not sent a request).
+            if draining && activity.waiting_since().is_some() {
+                return;
+            }
             let next = match activity.check(&limits) {
                 Ok(next) => next,
                 Err(reason) => {
@@ -281,7 +302,10 @@ impl Connection {
                     return;
                 }
             };
-            let wait = Duration::from_millis(next.saturating_sub(now_ms()).max(1));
+            let mut wait = Duration::from_millis(next.saturating_sub(now_ms()).max(1));
+            if draining {
+                wait = wait.min(Duration::from_millis(20));
+            }
             tokio::select! {
                 r = conn.as_mut() => {
                     if let Err(e) = r {
@@ -427,6 +451,8 @@ mod tests {
         assert!(a.check(&limits()).is_ok());
         assert_eq!(a.waiting_since(), None);
         a.end_request(Some(true));
+        assert_eq!(a.waiting_since(), None, "the answer is being written");
+        a.response_written();
         std::thread::sleep(Duration::from_millis(60));
         assert!(a.check(&limits()).is_ok(), "idle 60 ms of 80");
         std::thread::sleep(Duration::from_millis(30));
@@ -438,6 +464,7 @@ mod tests {
         let a = Activity::new();
         a.begin_request();
         a.end_request(Some(true));
+        a.response_written();
         std::thread::sleep(Duration::from_millis(40));
         a.on_read();
         std::thread::sleep(Duration::from_millis(30));

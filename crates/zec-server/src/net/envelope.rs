@@ -24,8 +24,9 @@ const MAX_HEAD: usize = 64 * 1024;
 enum Framing {
     /// At the start of a response head, or inside one (its bytes so far).
     Head(Vec<u8>),
-    /// This many bytes of the current response (head and body) still to pass.
-    Forward(u64),
+    /// This many bytes of the current response (head and body) still to pass; with
+    /// `produced`, the response is the service's (the activity hears when it is written).
+    Forward { left: u64, produced: bool },
     /// The stream cannot be followed (no `content-length`): pass everything.
     Passthrough,
     /// hyper's own answer was replaced: whatever it writes after it is dropped.
@@ -83,11 +84,14 @@ impl Reframer {
         match &mut self.framing {
             Framing::Passthrough => Pin::new(stream).poll_write(cx, buf),
             Framing::Discard => Poll::Ready(Ok(buf.len())),
-            Framing::Forward(left) => {
+            Framing::Forward { left, produced } => {
                 let take = (*left).min(buf.len() as u64) as usize;
                 let n = ready!(Pin::new(stream).poll_write(cx, &buf[..take]))?;
                 *left -= n as u64;
                 if *left == 0 {
+                    if *produced {
+                        activity.response_written();
+                    }
                     self.framing = Framing::Head(Vec::new());
                 }
                 Poll::Ready(Ok(n))
@@ -118,19 +122,31 @@ impl Reframer {
                 let next = decide(head, activity);
                 let consumed_of_buf = end - before;
                 match next {
-                    Decision::Forward { body } => {
+                    Decision::Forward { body, produced } => {
                         let total = end as u64 + body;
                         if before == 0 {
                             // The common case: the head is whole in this write; pass it on
                             // with as much of the body as the write holds.
-                            self.framing = Framing::Forward(total);
+                            self.framing = Framing::Forward {
+                                left: total,
+                                produced,
+                            };
                             return self.poll_write(stream, activity, cx, buf);
                         }
                         self.pending = head.to_vec();
-                        self.framing = Framing::Forward(body);
-                        if body == 0 {
-                            self.framing = Framing::Head(Vec::new());
-                        }
+                        self.framing = if body == 0 {
+                            // Written with the pending head: counted as written now (a
+                            // drain or eviction then waits for the flush, not for more).
+                            if produced {
+                                activity.response_written();
+                            }
+                            Framing::Head(Vec::new())
+                        } else {
+                            Framing::Forward {
+                                left: body,
+                                produced,
+                            }
+                        };
                     }
                     Decision::Passthrough => {
                         self.pending = head.to_vec();
@@ -162,8 +178,8 @@ fn find_head_end(bytes: &[u8], from: usize) -> Option<usize> {
 }
 
 enum Decision {
-    /// A response to pass on: its head, then `body` bytes.
-    Forward { body: u64 },
+    /// A response to pass on: its head, then `body` bytes; `produced` by the service.
+    Forward { body: u64, produced: bool },
     /// A response whose length the reframer cannot know.
     Passthrough,
     /// hyper's own answer, replaced by these bytes.
@@ -180,15 +196,24 @@ fn decide(head: &[u8], activity: &Activity) -> Decision {
     };
     // `100 Continue`: hyper's, but part of a request the service is serving.
     if (100..200).contains(&status) {
-        return Decision::Forward { body: 0 };
+        return Decision::Forward {
+            body: 0,
+            produced: false,
+        };
     }
     match activity.take_produced() {
         Some(has_body) => {
             if !has_body {
-                return Decision::Forward { body: 0 };
+                return Decision::Forward {
+                    body: 0,
+                    produced: true,
+                };
             }
             match content_length(head) {
-                Some(n) => Decision::Forward { body: n },
+                Some(n) => Decision::Forward {
+                    body: n,
+                    produced: true,
+                },
                 None => Decision::Passthrough,
             }
         }

@@ -3,75 +3,13 @@
 //! up); skipped without one unless `ZECD_REQUIRE_POSTGRES` is set.
 
 use crate::create_request;
-use crate::harness::{KEY_ID, KEY_PASSWORD, Options, Server, eventually};
+use crate::harness::{Database, KEY_ID, KEY_PASSWORD, Options, Server, eventually};
 use std::collections::HashMap;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use zec_sdk::model::{DescribeInstancesStatusRequest, InstanceBatchRequest};
 use zec_sdk::{Client, Credential};
-
-/// A database of its own for one test, dropped afterwards.
-struct Database {
-    server_url: String,
-    name: String,
-    url: String,
-}
-
-impl Database {
-    fn create() -> Option<Self> {
-        let Ok(server_url) = std::env::var("ZECD_TEST_DATABASE_URL") else {
-            assert!(
-                std::env::var_os("ZECD_REQUIRE_POSTGRES").is_none(),
-                "ZECD_TEST_DATABASE_URL is not set, and ZECD_REQUIRE_POSTGRES is"
-            );
-            eprintln!("skipped: ZECD_TEST_DATABASE_URL is not set");
-            return None;
-        };
-        let name = format!("zecd_fleet_{}_{}", std::process::id(), rand_suffix());
-        let (base, query) = server_url
-            .split_once('?')
-            .map_or((server_url.as_str(), None), |(b, q)| (b, Some(q)));
-        let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
-        let url = match query {
-            Some(q) => format!("{base}/{name}?{q}"),
-            None => format!("{base}/{name}"),
-        };
-        let db = Self {
-            server_url,
-            name,
-            url,
-        };
-        db.sql(&format!("CREATE DATABASE {}", db.name));
-        Some(db)
-    }
-
-    fn sql(&self, sql: &str) {
-        let (url, sql) = (self.server_url.clone(), sql.to_owned());
-        std::thread::spawn(move || {
-            let mut c = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
-            c.batch_execute(&sql).expect("sql");
-        })
-        .join()
-        .unwrap();
-    }
-}
-
-impl Drop for Database {
-    fn drop(&mut self) {
-        self.sql(&format!(
-            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-            self.name
-        ));
-    }
-}
-
-fn rand_suffix() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos() as u64
-}
 
 const TRANSITIONS: &str = "deploy=1500ms,boot=1s,stop=1500ms,reboot=1s,release=1s,recycle=1s";
 
@@ -302,4 +240,89 @@ async fn three_replicas_behave_as_one_server_and_survive_a_kill() {
     let statuses = seen.0.lock().unwrap().clone();
     assert!(statuses.keys().all(|s| *s < 500), "{statuses:?}");
     let _ = (KEY_ID, KEY_PASSWORD);
+}
+
+/// How long one create through `client` takes.
+async fn timed_create(client: &Client) -> (Duration, Result<(), zec_sdk::Error>) {
+    let started = Instant::now();
+    let r = client.create_zec_instances(&create_request(1)).await;
+    (started.elapsed(), r.map(|_| ()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_writer_stuck_while_holding_the_fleets_write_lock_is_ended_and_writes_resume() {
+    let Some(db) = Database::create() else { return };
+    let fleet = replicas(&db, 1);
+    let client = fleet[0].client();
+    client
+        .create_zec_instances(&create_request(1))
+        .await
+        .unwrap();
+    // A writer's session that takes the lock and then hangs while active (as one blocked on a
+    // slow network is): PostgreSQL's idle timeout does not see it.
+    let url = db.url.clone();
+    let (locked_tx, locked_rx) = std::sync::mpsc::channel();
+    let holder = std::thread::spawn(move || {
+        let mut c: postgres::Config = url.parse().unwrap();
+        c.application_name("zecd-writer");
+        let mut c = c.connect(postgres::NoTls).unwrap();
+        c.batch_execute("BEGIN; UPDATE log SET seq = seq + 1")
+            .unwrap();
+        locked_tx.send(()).unwrap();
+        // Ended by the replica: this fails.
+        c.batch_execute("SELECT pg_sleep(60)").is_err()
+    });
+    locked_rx.recv().unwrap();
+    let (took, r) = timed_create(&client).await;
+    r.expect("the write went through once the stuck holder was ended");
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+    assert!(holder.join().unwrap(), "the stuck session was ended");
+    assert!(
+        fleet[0]
+            .log()
+            .contains("held the fleet's write lock too long"),
+        "{}",
+        fleet[0].log()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_replica_frozen_mid_write_holds_up_the_others_for_under_two_seconds() {
+    let Some(db) = Database::create() else { return };
+    let fleet = replicas(&db, 2);
+    let (frozen, healthy) = (fleet[0].client(), fleet[1].client());
+    for _ in 0..5 {
+        // Replica 0 writes without pause, and is stopped (SIGSTOP) at some moment of it:
+        // often in the middle of a transaction that holds the fleet's write lock.
+        let load = {
+            let c = frozen.clone();
+            tokio::spawn(async move {
+                loop {
+                    let _ = c.create_zec_instances(&create_request(20)).await;
+                }
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        fleet[0].signal("STOP");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let (took, r) = timed_create(&healthy).await;
+        r.expect("writes on the healthy replica go on");
+        assert!(
+            took < Duration::from_millis(2500),
+            "a write waited {took:?}"
+        );
+        load.abort();
+        fleet[0].signal("CONT");
+        // The frozen replica finds its session ended (if it had one open) and writes again.
+        eventually(Duration::from_secs(10), || async {
+            frozen.create_zec_instances(&create_request(1)).await.ok()
+        })
+        .await;
+    }
+    // Both agree on everything.
+    let seen = Seen::default();
+    assert_eq!(
+        status_map(&frozen, &seen).await.len(),
+        status_map(&healthy, &seen).await.len()
+    );
 }

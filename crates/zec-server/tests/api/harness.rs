@@ -155,6 +155,20 @@ impl Server {
         Client::new(config, credential)
     }
 
+    /// The process id of the running zecd.
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("running").id()
+    }
+
+    /// Sends a signal (`STOP`, `CONT`, ...) to the running zecd.
+    pub fn signal(&self, name: &str) {
+        let status = Command::new("kill")
+            .args([&format!("-{name}"), &self.pid().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
     /// Everything zecd has logged so far.
     pub fn log(&self) -> String {
         self.log.lock().unwrap().join("\n")
@@ -342,4 +356,68 @@ where
         );
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
+}
+
+/// A database of its own for one test, dropped afterwards.
+pub struct Database {
+    server_url: String,
+    name: String,
+    pub url: String,
+}
+
+impl Database {
+    /// `None` (the test is skipped) without `ZECD_TEST_DATABASE_URL`, unless
+    /// `ZECD_REQUIRE_POSTGRES` is set.
+    pub fn create() -> Option<Self> {
+        let Ok(server_url) = std::env::var("ZECD_TEST_DATABASE_URL") else {
+            assert!(
+                std::env::var_os("ZECD_REQUIRE_POSTGRES").is_none(),
+                "ZECD_TEST_DATABASE_URL is not set, and ZECD_REQUIRE_POSTGRES is"
+            );
+            eprintln!("skipped: ZECD_TEST_DATABASE_URL is not set");
+            return None;
+        };
+        let name = format!("zecd_fleet_{}_{}", std::process::id(), rand_suffix());
+        let (base, query) = server_url
+            .split_once('?')
+            .map_or((server_url.as_str(), None), |(b, q)| (b, Some(q)));
+        let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
+        let url = match query {
+            Some(q) => format!("{base}/{name}?{q}"),
+            None => format!("{base}/{name}"),
+        };
+        let db = Self {
+            server_url,
+            name,
+            url,
+        };
+        db.sql(&format!("CREATE DATABASE {}", db.name));
+        Some(db)
+    }
+
+    pub fn sql(&self, sql: &str) {
+        let (url, sql) = (self.server_url.clone(), sql.to_owned());
+        std::thread::spawn(move || {
+            let mut c = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+            c.batch_execute(&sql).expect("sql");
+        })
+        .join()
+        .unwrap();
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        self.sql(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        ));
+    }
+}
+
+fn rand_suffix() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos() as u64
 }

@@ -12,6 +12,7 @@ mod faults;
 mod fleet;
 mod hardening;
 mod lifecycle;
+mod model;
 mod process;
 mod sdk;
 mod tenancy;
