@@ -272,13 +272,17 @@ async fn in_flight_kill(rng: &mut SmallRng, server: &mut Server, model: &mut Mod
         let status = after.get(&id).copied();
         match task.await.unwrap() {
             Ok(_) => {
-                model.operate(Operation::Stop, std::slice::from_ref(&id), true).unwrap();
+                model
+                    .operate(Operation::Stop, std::slice::from_ref(&id), true)
+                    .unwrap();
             }
             // Cut off: it happened or it did not.
             Err(e) => {
                 assert!(e.http_status().is_none(), "an answer, not a cut: {e}");
                 if status == Some(InstanceStatus::Stopping) {
-                    model.operate(Operation::Stop, std::slice::from_ref(&id), true).unwrap();
+                    model
+                        .operate(Operation::Stop, std::slice::from_ref(&id), true)
+                        .unwrap();
                 } else {
                     assert_eq!(status, Some(InstanceStatus::Running), "{id}");
                 }
