@@ -144,7 +144,9 @@ async fn finish(
     let deadline = tokio::time::Instant::now() + drain;
     while registry.len() > 0 {
         tokio::select! {
+            // A wakeup between the check and the wait would be lost: look again soon anyway.
             _ = registry.freed() => {}
+            _ = tokio::time::sleep(Duration::from_millis(10)) => {}
             _ = tokio::time::sleep_until(deadline) => {
                 tracing::warn!(open = registry.len(), "closing connections still busy after the drain time");
                 break;
