@@ -32,9 +32,14 @@ impl VerifiedRequest {
         json_response(StatusCode::OK, &self.request_id, body)
     }
 
-    /// A success reply: `{"requestId", "response": {"requestId", ...}}`.
+    /// A success reply: `{"requestId", "response": {"requestId", ...}}`, in the shape of the
+    /// request's API version.
     pub fn reply<T: Serialize>(&self, body: &T) -> Result<Response, ApiError> {
-        let bytes = serde_json::to_vec(&Envelope::new(&self.request_id, body)).map_err(|e| {
+        let shape = zec_types::shape::Shape::of(self.version);
+        let bytes = zec_types::shape::for_version(shape, || {
+            serde_json::to_vec(&Envelope::new(&self.request_id, body))
+        })
+        .map_err(|e| {
             tracing::error!(error = %e, "response serialization failed");
             ApiError::internal()
         })?;

@@ -8,6 +8,7 @@ pub mod action;
 pub mod envelope;
 pub mod error;
 pub mod model;
+pub mod shape;
 pub mod status;
 
 pub use action::{Action, Service};

@@ -23,12 +23,19 @@ pub struct ZoneInfo {
     pub zone_id: String,
     pub region_id: String,
     pub zone_name: String,
+    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
     pub support_security_group: bool,
+    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
     pub time_zone: String,
+    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
     pub city_name: String,
+    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
     pub city_code: String,
+    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
     pub country_code: String,
+    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
     pub country_name: String,
+    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
     pub support_ha_vip: bool,
 }
 
@@ -56,8 +63,11 @@ pub struct InstanceTypeQuotaItem {
     pub cpu_count: u32,
     pub memory: u32,
     /// CPU clock, sent for 2024-04-01 clients.
+    #[serde(skip_serializing_if = "crate::shape::only_in_2024")]
     pub frequency: String,
+    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
     pub bps: i64,
+    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
     pub pps: i64,
     pub internet_max_bandwidth_out_limit: u32,
     pub with_stock: bool,
@@ -106,9 +116,11 @@ pub struct ImageInfo {
     pub image_id: String,
     pub image_name: String,
     pub image_type: String,
+    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
     pub image_source: String,
     /// GiB, as a decimal string (the vendor sends a string).
     pub image_size: String,
+    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
     pub min_disk_size: u32,
     pub image_description: Option<String>,
     pub image_version: String,
@@ -116,6 +128,7 @@ pub struct ImageInfo {
     pub nic_network_type: Vec<String>,
     pub category: String,
     pub os_type: String,
+    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
     pub tags: Tags,
 }
 
@@ -153,6 +166,7 @@ pub struct VpcInfo {
     pub vpc_id: String,
     pub name: String,
     pub cidr_block: String,
+    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
     pub secondary_cidr_blocks: Vec<String>,
     pub ipv6_cidr_block: Option<String>,
     pub mtu: u32,
@@ -161,8 +175,10 @@ pub struct VpcInfo {
     pub usage_ipv4_count: u64,
     pub usage_ipv6_count: u64,
     pub security_group_id: String,
+    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
     pub dns_zone_ids: Vec<String>,
     pub resource_group: ResourceGroupInfo,
+    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
     pub tags: Tags,
 }
 
@@ -201,8 +217,10 @@ pub struct SubnetInfo {
     pub region_id: String,
     pub name: String,
     pub cidr_block: String,
+    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
     pub gateway_ip_address: String,
     pub ipv6_cidr_block: Option<String>,
+    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
     pub ipv6_gateway_ip_address: Option<String>,
     pub stack_type: String,
     pub ipv6_type: Option<String>,
@@ -212,7 +230,9 @@ pub struct SubnetInfo {
     pub usage_ipv6_count: u64,
     pub create_time: String,
     pub is_default: bool,
+    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
     pub dhcp_options_set_id: Option<String>,
+    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
     pub ipv6_mask_length: Option<u32>,
 }
 
@@ -247,8 +267,12 @@ pub struct SecurityGroupInfo {
     pub create_time: String,
     pub vpc_ids: Vec<String>,
     pub is_default: bool,
+    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
     pub nic_id_list: Vec<String>,
+    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
     pub nat_id_list: Vec<String>,
+    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
     pub load_balancer_id_list: Vec<String>,
+    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
     pub ha_vip_id_list: Vec<String>,
 }

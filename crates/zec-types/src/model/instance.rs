@@ -90,11 +90,12 @@ pub struct InstanceInfo {
     pub nic_network_type: String,
     pub status: String,
     pub system_disk: SystemDisk,
-    pub data_disks: Vec<DataDisk>,
+    pub data_disks: Vec<InstanceDataDisk>,
     pub public_ip_addresses: Vec<String>,
     pub private_ip_addresses: Vec<String>,
     pub key_id: Option<String>,
     pub subnet_id: String,
+    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
     pub security_group_id: String,
     pub enable_agent: bool,
     pub enable_agent_monitor: bool,
@@ -104,10 +105,14 @@ pub struct InstanceInfo {
     pub resource_group_id: String,
     pub resource_group_name: String,
     pub nics: Vec<NicInfo>,
+    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
     pub tags: Tags,
+    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
     pub load_balancer_ids: Vec<String>,
+    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
     pub placement_group_id: Option<String>,
     /// Null unless the instance was created with options.
+    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
     pub instance_options: Option<InstanceOptions>,
 }
 
@@ -120,8 +125,23 @@ pub struct SystemDisk {
     pub disk_size: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_category: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "crate::shape::none_or_not_in_2024")]
     pub bursting_enabled: Option<bool>,
+}
+
+/// A data disk as DescribeInstances shows it: the models share `DataDisk` with the create
+/// request, so `diskAmount` is there too (always null in an answer).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct InstanceDataDisk {
+    pub disk_id: Option<String>,
+    pub disk_name: Option<String>,
+    pub disk_size: Option<i64>,
+    pub disk_amount: Option<i64>,
+    pub portable: Option<bool>,
+    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
+    pub bursting_enabled: Option<bool>,
+    pub disk_category: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -173,6 +193,8 @@ pub struct NicInfo {
     pub create_time: String,
     pub update_time: String,
     pub resource_group: ResourceGroupInfo,
+    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
     pub security_group_id: String,
+    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
     pub tags: Tags,
 }

@@ -54,6 +54,7 @@ pub struct ModifyInstanceTypeRequest {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ModifyInstanceTypeResponse {
+    #[serde(skip_serializing_if = "crate::shape::only_in_2024")]
     pub order_number: String,
 }
 

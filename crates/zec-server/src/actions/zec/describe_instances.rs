@@ -9,8 +9,8 @@ use zec_core::params::{max_items, one_of};
 use zec_core::{Instance, Page};
 use zec_store::{Directory, InstanceQuery};
 use zec_types::model::{
-    DataDisk, DescribeInstancesRequest, DescribeInstancesResponse, InstanceInfo, InstanceOptions,
-    NicInfo, ResourceGroupInfo, SystemDisk, Tag, Tags,
+    DescribeInstancesRequest, DescribeInstancesResponse, InstanceDataDisk, InstanceInfo,
+    InstanceOptions, NicInfo, ResourceGroupInfo, SystemDisk, Tag, Tags,
 };
 use zec_types::{ApiError, ErrorCode, InstanceStatus};
 
@@ -147,7 +147,7 @@ pub fn info(i: &Instance, directory: &Directory) -> InstanceInfo {
         data_disks: i
             .data_disks
             .iter()
-            .map(|d| DataDisk {
+            .map(|d| InstanceDataDisk {
                 disk_id: Some(d.id.to_string()),
                 disk_name: Some(d.name.clone()),
                 disk_size: Some(i64::from(d.size)),

@@ -1,0 +1,401 @@
+"""Each API version answers with its own shape (the response-shape issue).
+
+Clients of zec ``2024-04-01`` get exactly the keys that version's response models declare, clients
+of ``2025-09-01`` exactly theirs; ``user`` (2024-05-29) and ``zrm`` (2025-10-14) likewise. The
+reference is the official SDKs' response model of the action in that version: the installed
+Python SDK's model classes, united with the Go SDK's where it declares more (see
+``sdk_shapes.py``, which derives the schemas from the SDK sources).
+
+For every action zecd serves (read from ``crates/zec-types/src/action.rs``, admin excluded) in
+every version its service accepts, the test sends one real request over raw HTTP, signed, with
+``x-zc-version`` set, after building a world in which lists are non-empty and nested objects are
+present (an instance with a data disk, a public address, tags, instance options and a resource
+group of its own), and compares the keys of the ``response`` object, at every level, with the
+schema: keys the model does not declare are ``extra``, keys it declares that the answer lacks are
+``missing``. An action that neither SDK has in a version is skipped, with the reason.
+
+Run: ``.venv/bin/python -m pytest tests/python/test_response_shapes.py`` (uses
+``target/debug/zecd``, or ``$ZECD_BIN``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import warnings
+from dataclasses import dataclass, field
+
+import pytest
+
+from conftest import (
+    DEFAULT_PHASE_MS,
+    IMAGE,
+    INSTANCE_TYPE,
+    PASSWORD,
+    REPO,
+    SUBNET,
+    ZONE,
+    ZecdServer,
+)
+from sdk_shapes import (
+    check_keys,
+    action_sources,
+    python_response_model,
+    response_schema,
+    unvisited,
+)
+
+ACTION_RS = REPO / "crates" / "zec-types" / "src" / "action.rs"
+
+
+class ShapeCoverageWarning(UserWarning):
+    """A nested model of a schema that the answer never carried (always null or an empty
+    list), so its keys went unchecked."""
+
+
+# --------------------------------------------------------------------------------------------
+# What zecd serves, from its source.
+
+def served() -> list[tuple[str, str, str]]:
+    """(service, version, action) for every action of action.rs and every version its service
+    accepts, admin excluded."""
+    text = ACTION_RS.read_text(encoding="utf-8")
+    versions: dict[str, list[str]] = {}
+    body = re.search(r"pub const fn versions\(self\).*?\{(.*?)\n    \}", text, re.S)
+    assert body, "versions() not found in action.rs"
+    for variant, vs in re.findall(r"Self::(\w+)\s*=>\s*&\[([^\]]*)\]", body.group(1)):
+        versions[variant] = re.findall(r'"([^"]+)"', vs)
+    block = re.search(r"^actions!\s*\{(.*?)^\}", text, re.S | re.M)
+    assert block, "the actions! table not found in action.rs"
+    out = []
+    for variant, names in re.findall(r"(\w+)\s*\{([^}]*)\}", block.group(1)):
+        if variant == "Admin":
+            continue
+        service = variant.lower()
+        for action in re.findall(r"(\w+),", names):
+            for version in versions[variant]:
+                out.append((service, version, action))
+    assert len(out) > 20, out
+    return out
+
+
+SERVED = served()
+
+
+# Served combinations that have no response model to compare with: neither SDK has the action
+# in that version. (Checked: an absence not listed here, or listed but not real, fails.)
+NO_MODEL = {
+    ("zec", "2025-09-01", "ModifyInstancesResourceGroup"):
+        "ModifyInstancesResourceGroup is not in zec 2025-09-01 (neither the Python SDK's "
+        "zec.v20250901 nor the Go SDK's zec20250901 has it; only 2024-04-01 does), so there is "
+        "no response model to compare with; zecd serves it there anyway",
+}
+
+
+# --------------------------------------------------------------------------------------------
+# The world.
+
+_names = itertools.count(1)
+
+
+@dataclass
+class World:
+    server: ZecdServer
+    group: str = ""  # a resource group of the account's own (not the default one)
+    rich: list[str] = field(default_factory=list)  # RUNNING instances with everything
+    plain: str = ""  # a RUNNING instance with nothing optional
+
+    def call(self, service: str, version: str, action: str, body: dict) -> dict:
+        """One raw signed call that must succeed; returns the whole envelope."""
+        r = self.server.raw(action, json.dumps(body), path=f"/api/v2/{service}", version=version)
+        assert r.status == 200, f"{service} {version} {action}({body}): {r}"
+        return r.json
+
+    def advance(self, phase: str) -> None:
+        self.server.advance(f"{DEFAULT_PHASE_MS[phase]}ms")
+
+    def create(self, count: int = 1, rich: bool = True, version: str = "2025-09-01") -> list[str]:
+        """Creates instances (DEPLOYING) and returns their ids."""
+        body = rich_create(self.group, count) if rich else plain_create(count)
+        resp = self.call("zec", version, "CreateZecInstances", body)["response"]
+        ids = resp["instanceIdSet"]
+        assert len(ids) == count, resp
+        return ids
+
+    def statuses(self, ids: list[str]) -> dict[str, str]:
+        resp = self.call("zec", "2025-09-01", "DescribeInstancesStatus",
+                         {"instanceIds": ids})["response"]
+        return {s["instanceId"]: s["instanceStatus"] for s in resp["dataSet"]}
+
+    def running(self) -> str:
+        [iid] = self.create()
+        self.advance("deploy")
+        assert self.statuses([iid]) == {iid: "RUNNING"}
+        return iid
+
+    def stopped(self) -> str:
+        iid = self.running()
+        self.call("zec", "2025-09-01", "StopInstances", {"instanceIds": [iid]})
+        self.advance("stop")
+        assert self.statuses([iid]) == {iid: "STOPPED"}
+        return iid
+
+    def new_group(self) -> str:
+        name = f"shapes-{next(_names)}"
+        return self.call("user", "2024-05-29", "CreateResourceGroup",
+                         {"name": name})["response"]["resourceGroupId"]
+
+
+def plain_create(count: int = 1) -> dict:
+    return {"zoneId": ZONE, "imageId": IMAGE, "instanceType": INSTANCE_TYPE, "subnetId": SUBNET,
+            "password": PASSWORD, "instanceCount": count}
+
+
+def rich_create(group: str, count: int = 1) -> dict:
+    """A CreateZecInstances body that gives the instance every optional part zecd models: a
+    data disk, a public IPv4 address, the guest agent, IP forwarding, tags, instance options and
+    a resource group other than the default one."""
+    return {
+        **plain_create(count),
+        "instanceName": "shapes",
+        "systemDisk": {"diskSize": 40},
+        "dataDisks": [{"diskSize": 20}],
+        "internetChargeType": "ByBandwidth",
+        "bandwidth": 2,
+        "enableAgent": True,
+        "enableIpForward": True,
+        "resourceGroupId": group,
+        "tags": {"tags": [{"key": "env", "value": "shapes"}, {"key": "team", "value": "zecd"}]},
+        "instanceOptions": {"nestedVirtualization": True},
+    }
+
+
+@pytest.fixture(scope="module")
+def world(manual_zecd) -> World:
+    w = World(manual_zecd)
+    w.group = w.new_group()
+    w.rich = w.create(2)
+    [w.plain] = w.create(rich=False)
+    w.advance("deploy")
+    assert set(w.statuses(w.rich + [w.plain]).values()) == {"RUNNING"}
+    return w
+
+
+# --------------------------------------------------------------------------------------------
+# One request per action: the body, made in a world (it may create what the action needs), and
+# what the answer must contain for the check to mean something (lists that must be non-empty in
+# at least one place, as paths into the response).
+
+Recipe = tuple  # (make_body(world, version) -> dict, [paths that must be non-empty lists])
+
+
+def _ids(w: World) -> list[str]:
+    return w.rich + [w.plain]
+
+
+RECIPES: dict[tuple[str, str], Recipe] = {
+    ("zec", "DescribeInstancesStatus"): (
+        lambda w, v: {"instanceIds": _ids(w)}, ["dataSet"]),
+    ("zec", "DescribeInstances"): (
+        lambda w, v: {"instanceIds": _ids(w)},
+        ["dataSet", "dataSet[].nics", "dataSet[].dataDisks", "dataSet[].tags.tags"]),
+    ("zec", "CreateZecInstances"): (
+        lambda w, v: rich_create(w.group), ["instanceIdSet", "instances"]),
+    ("zec", "DescribeZones"): (lambda w, v: {}, ["zoneSet"]),
+    ("zec", "DescribeZoneInstanceConfigInfos"): (
+        lambda w, v: {"zoneId": ZONE}, ["instanceTypeQuotaSet"]),
+    ("zec", "DescribeImages"): (lambda w, v: {"zoneId": ZONE}, ["dataSet"]),
+    ("zec", "DescribeVpcs"): (lambda w, v: {}, ["dataSet"]),
+    ("zec", "DescribeSubnets"): (lambda w, v: {}, ["dataSet"]),
+    ("zec", "DescribeSecurityGroups"): (lambda w, v: {}, ["dataSet"]),
+    ("zec", "StartInstances"): (lambda w, v: {"instanceIds": [w.stopped()]}, []),
+    ("zec", "StopInstances"): (lambda w, v: {"instanceIds": [w.running()]}, []),
+    ("zec", "RebootInstances"): (lambda w, v: {"instanceIds": [w.running()]}, []),
+    ("zec", "ReleaseInstances"): (lambda w, v: {"instanceIds": [w.running()]}, []),
+    ("zec", "ModifyInstancesAttribute"): (
+        lambda w, v: {"instanceIds": [w.running()], "instanceName": "shapes-renamed"}, []),
+    ("zec", "ModifyInstanceType"): (
+        lambda w, v: {"instanceId": w.stopped(), "instanceType": "z2a.cpu.2"}, []),
+    ("zec", "ResetInstance"): (
+        lambda w, v: {"instanceId": w.stopped(), "imageId": IMAGE, "password": PASSWORD}, []),
+    ("zec", "ResetInstancePassword"): (
+        lambda w, v: {"instanceId": w.running(), "password": "N3w-Passw0rd!"}, []),
+    ("zec", "StartIpForward"): (lambda w, v: {"instanceId": w.running()}, []),
+    ("zec", "StopIpForward"): (lambda w, v: {"instanceId": w.running()}, []),
+    ("zec", "ModifyInstancesResourceGroup"): (
+        lambda w, v: {"instanceIds": [w.running()], "resourceGroupId": w.new_group()}, []),
+    ("user", "DescribeResourceGroups"): (lambda w, v: {}, ["resourceGroups"]),
+    ("user", "CreateResourceGroup"): (lambda w, v: {"name": f"shapes-{next(_names)}"}, []),
+    ("user", "ModifyResourceGroup"): (
+        lambda w, v: {"resourceGroupId": w.new_group(), "name": f"shapes-{next(_names)}"}, []),
+    ("user", "DeleteResourceGroup"): (lambda w, v: {"resourceGroupId": w.new_group()}, []),
+    ("user", "AddResourceResourceGroup"): (
+        lambda w, v: {"resourceGroupId": w.new_group(), "resources": [w.running()]}, []),
+    ("zrm", "ModifyResourceTags"): (
+        lambda w, v: {"resourceUuid": w.running(),
+                      "replaceTags": [{"key": "k1", "value": "v1"}],
+                      "deleteTagKeys": ["env"]}, []),
+}
+
+
+def _in_schema(schema, path: str) -> bool:
+    """Whether this version's model has the path ("a[].b.c")."""
+    shape = schema
+    for part in path.split("."):
+        key = part[:-2] if part.endswith("[]") else part
+        f = shape.fields.get(key) if shape is not None else None
+        if f is None:
+            return False
+        shape = f.shape
+    return True
+
+
+def _list_at(value, path: str) -> list:
+    """Every value at ``path`` ("a[].b.c"), each list element visited; lists are flattened."""
+    values = [value]
+    for part in path.split("."):
+        many = part.endswith("[]")
+        key = part[:-2] if many else part
+        nxt = []
+        for v in values:
+            x = v.get(key) if isinstance(v, dict) else None
+            if many:
+                nxt += x if isinstance(x, list) else []
+            else:
+                nxt.append(x)
+        values = nxt
+    return values
+
+
+def test_every_served_action_has_a_recipe():
+    missing = sorted({(s, a) for s, _, a in SERVED} - set(RECIPES))
+    assert not missing, f"no request recipe for {missing}: add one to RECIPES"
+
+
+def _id(p) -> str:
+    service, version, action = p
+    return f"{service}-{version}-{action}"
+
+
+@pytest.mark.parametrize("service,version,action", SERVED, ids=[_id(p) for p in SERVED])
+def test_answer_has_exactly_the_keys_of_the_sdk_response_model(world, service, version, action):
+    absent = not action_sources(service, version, action)
+    assert absent == ((service, version, action) in NO_MODEL), (
+        f"{service} {version} {action}: the SDKs {'lack' if absent else 'have'} it; "
+        f"NO_MODEL says otherwise")
+    if absent:
+        pytest.skip(NO_MODEL[(service, version, action)])
+    schema = response_schema(service, version, action)
+    assert schema is not None
+    if (service, action) not in RECIPES:
+        pytest.fail(f"no request recipe for {service} {action}")
+    make, nonempty = RECIPES[(service, action)]
+    envelope = world.call(service, version, action, make(world, version))
+
+    # The envelope (not part of the response models): {"requestId", "response"}; the SDKs read
+    # "response" and the model's own requestId inside it.
+    assert set(envelope) == {"requestId", "response"}, envelope
+    response = envelope["response"]
+    assert isinstance(response, dict), envelope
+    assert response.get("requestId") == envelope["requestId"], envelope
+
+    # The world must exercise the lists whose elements carry keys (those this version has).
+    for path in nonempty:
+        if not _in_schema(schema, path):
+            continue
+        lists = _list_at(response, path)
+        assert any(isinstance(x, list) and x for x in lists), (
+            f"{path} should be a non-empty list (in at least one element) for this check to "
+            f"mean anything: {json.dumps(response)[:2000]}")
+
+    problems = check_keys(schema, response)
+    model = python_response_model(service, version, action) or "(Go only)"
+    not_seen = unvisited(schema, response)
+    if not_seen:
+        warnings.warn(ShapeCoverageWarning(
+            f"{service} {version} {action}: nested models never present in the answer, their "
+            f"keys unchecked: {', '.join(not_seen)}"))
+    assert not problems, (
+        f"{service} {version} {action}: the answer does not have the keys of {model}:\n  "
+        + "\n  ".join(str(p) for p in problems)
+        + (f"\n(nested models not exercised by this answer: {', '.join(not_seen)})"
+           if not_seen else ""))
+
+
+# --------------------------------------------------------------------------------------------
+# The schemas themselves: what sdk_shapes read from the SDK source is what the SDK does.
+
+def _sample(shape, depth: int = 0) -> dict:
+    """An answer with every key of ``shape``, nested models filled in (to a depth of 6)."""
+    out = {}
+    for key, f in shape.fields.items():
+        if f.shape is None or depth > 6:
+            out[key] = "x"
+        elif f.kind == "object":
+            out[key] = _sample(f.shape, depth + 1)
+        else:
+            out[key] = [_sample(f.shape, depth + 1)]
+    return out
+
+
+PY_MODELS = sorted({(s, v, a) for s, v, a in SERVED if python_response_model(s, v, a)})
+
+
+@pytest.mark.parametrize("service,version,action", PY_MODELS, ids=[_id(p) for p in PY_MODELS])
+def test_the_schema_is_what_the_python_sdk_model_reads_and_writes(service, version, action):
+    """The Python-only schema, turned into an answer with every key, goes through the SDK
+    model's own ``_deserialize`` and ``serialize`` unchanged: the parse of the source agrees
+    with the running SDK (every declared key is read, nested models are the right classes)."""
+    import importlib
+
+    from sdk_shapes import PACKAGES
+
+    schema = response_schema(service, version, action, go=False)
+    models = importlib.import_module(PACKAGES[(service, version)][0] + ".models")
+    model = getattr(models, python_response_model(service, version, action))()
+    sample = _sample(schema)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        model._deserialize(json.loads(json.dumps(sample)))
+    assert model.serialize(allow_none=True) == sample
+    assert check_keys(schema, sample) == []
+
+
+def test_the_vendored_go_extract_is_that_of_the_go_sdk_checkout():
+    """With ZECD_GO_SDK_DIR (a checkout of zenlayercloud-sdk-go), sdk_go_models.json must be its
+    extract (refresh it with ``python sdk_shapes.py refresh-go DIR``)."""
+    import os
+
+    from sdk_shapes import GO_EXTRACT, extract_go
+
+    checkout = os.environ.get("ZECD_GO_SDK_DIR")
+    if not checkout:
+        pytest.skip("ZECD_GO_SDK_DIR is not set: the vendored Go extract is used as it is")
+    from pathlib import Path
+
+    vendored = json.loads(GO_EXTRACT.read_text(encoding="utf-8"))
+    live = extract_go(Path(checkout))
+    assert live["packages"] == vendored["packages"], (
+        f"{GO_EXTRACT.name} ({vendored['revision']}) differs from {checkout} ({live['revision']})")
+
+
+def test_check_keys_reports_extra_and_missing_keys_at_their_paths():
+    schema = response_schema("zec", "2024-04-01", "DescribeInstances")
+    answer = _sample(schema)
+    answer["dataSet"].append(_sample(schema.fields["dataSet"].shape))
+    answer["dataSet"][1]["tags"] = {"tags": []}  # a 2025 key
+    del answer["dataSet"][0]["nics"][0]["macAddress"]
+    answer["dataSet"][0]["systemDisk"]["burstingEnabled"] = False
+    answer["dataSet"][0]["dataDisks"] = None  # null: present, nothing to look into
+    answer["extraTop"] = 1
+    problems = [str(p) for p in check_keys(schema, answer)]
+    assert problems == [
+        "response: extra keys extraTop",
+        "response.dataSet[]: extra keys tags",
+        "response.dataSet[].nics[]: missing keys macAddress",
+        "response.dataSet[].systemDisk: extra keys burstingEnabled",
+    ], problems
+    answer["dataSet"][1]["systemDisk"] = []
+    assert "response.dataSet[].systemDisk: expected an object (SystemDisk), got list" in [
+        str(p) for p in check_keys(schema, answer)]
