@@ -66,14 +66,15 @@ def served() -> list[tuple[str, str, str]]:
     assert body, "versions() not found in action.rs"
     for variant, vs in re.findall(r"Self::(\w+)\s*=>\s*&\[([^\]]*)\]", body.group(1)):
         versions[variant] = re.findall(r'"([^"]+)"', vs)
-    block = re.search(r"^actions!\s*\{(.*?)^\}", text, re.S | re.M)
-    assert block, "the actions! table not found in action.rs"
+    block = re.search(r"macro_rules! for_each_action \{(.*?)^\}", text, re.S | re.M)
+    assert block, "the for_each_action! table not found in action.rs"
     out = []
-    for variant, names in re.findall(r"(\w+)\s*\{([^}]*)\}", block.group(1)):
-        if variant == "Admin":
+    for service, names in re.findall(r"^\s+(zec|user|zrm|admin) \{(.*?)^\s+\}", block.group(1),
+                                     re.S | re.M):
+        if service == "admin":
             continue
-        service = variant.lower()
-        for action in re.findall(r"(\w+),", names):
+        variant = service.capitalize()
+        for action in re.findall(r"^\s+(\w+) => \w+, (?:read|write),", names, re.M):
             for version in versions[variant]:
                 out.append((service, version, action))
     assert len(out) > 20, out

@@ -15,7 +15,7 @@ mod wait;
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 use profile::{Flags, Output};
 use serde_json::{Map, Value};
-use spec::{ACTIONS, ActionSpec, Field, Kind, SERVICES};
+use spec::{ActionSpec, Field, Kind, actions, services};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use zec_sdk::{Client, Error, JsonRequest};
@@ -123,15 +123,20 @@ fn cli() -> Command {
             global("dry-run", "Print the signed request instead of sending it")
                 .action(ArgAction::SetTrue),
         );
-    for (service, about) in SERVICES {
-        let mut svc = Command::new(*service)
-            .about(*about)
+    for (service, about) in services() {
+        let about = if service == "zec" {
+            format!("{about} (and `wait-instances`)")
+        } else {
+            about.to_owned()
+        };
+        let mut svc = Command::new(service)
+            .about(about)
             .subcommand_required(true)
             .arg_required_else_help(true);
-        for a in ACTIONS.iter().filter(|a| a.service == *service) {
+        for a in actions().iter().filter(|a| a.service == service) {
             svc = svc.subcommand(action_command(a));
         }
-        if *service == "zec" {
+        if service == "zec" {
             svc = svc.subcommand(wait::command());
         }
         root = root.subcommand(svc);
@@ -230,7 +235,7 @@ async fn run(m: &ArgMatches) -> Result<(), Failure> {
         if am.get_flag("dry-run") {
             // What each poll would send.
             return dry_run(
-                wait::POLL,
+                crate::spec::describe_instances_status(),
                 &wait::poll_body(am),
                 settings.config,
                 settings.credential,
@@ -240,7 +245,7 @@ async fn run(m: &ArgMatches) -> Result<(), Failure> {
         let value = wait::run(&client, am).await?;
         return emit(&output::render(&value, output));
     }
-    let a = ACTIONS
+    let a = actions()
         .iter()
         .find(|a| a.service == service && a.command == command)
         .expect("commands come from ACTIONS");
@@ -401,7 +406,7 @@ mod tests {
     fn every_action_zecd_serves_has_a_command() {
         for action in zec_types::Action::ALL {
             assert!(
-                ACTIONS.iter().any(|a| a.action == action.name()),
+                actions().iter().any(|a| a.action == action.name()),
                 "no command for {action}"
             );
         }
@@ -435,7 +440,7 @@ mod tests {
             .unwrap();
         let (_, sm) = m.subcommand().unwrap();
         let (_, am) = sm.subcommand().unwrap();
-        let a = ACTIONS
+        let a = actions()
             .iter()
             .find(|a| a.command == "create-zec-instances")
             .unwrap();
@@ -467,7 +472,7 @@ mod tests {
             .unwrap();
         let (_, sm) = m.subcommand().unwrap();
         let (_, am) = sm.subcommand().unwrap();
-        let a = ACTIONS
+        let a = actions()
             .iter()
             .find(|a| a.command == "stop-instances")
             .unwrap();

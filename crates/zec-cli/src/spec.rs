@@ -1,5 +1,10 @@
-//! What the command line offers: every action zecd serves, with its flags. A flag is the
-//! kebab-case of the request field (`--instance-ids` sends `instanceIds`), as in zeno.
+//! What the command line offers: every action of the action table, with the flags of its
+//! request type. A flag is the kebab-case of the request field (`--instance-ids` sends
+//! `instanceIds`), as in zeno; a field the table marks required is a required flag.
+
+use serde_reflection::{ContainerFormat, Format, Registry, Tracer, TracerConfig};
+use std::sync::OnceLock;
+use zec_types::{Action, Service};
 
 /// A value inside an object flag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,455 +76,240 @@ pub fn json_key(flag: &str) -> String {
     out
 }
 
-const fn opt(flag: &'static str, kind: Kind) -> Field {
-    Field {
-        flag,
-        kind,
-        required: false,
+/// The command of an action: its name in kebab-case (`DescribeInstancesStatus` →
+/// `describe-instances-status`).
+pub fn command_name(action: &str) -> String {
+    let mut out = String::with_capacity(action.len() + 8);
+    for (i, c) in action.char_indices() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('-');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The flag of a request field: its JSON key in kebab-case (`instanceIds` →
+/// `instance-ids`); `json_key` is the way back.
+pub fn flag_name(key: &str) -> String {
+    command_name(key)
+}
+
+/// Every action of the table, with the flags its request type has: made once, at start, by
+/// reading the request types' serde shapes (serde-reflection).
+pub fn actions() -> &'static [ActionSpec] {
+    static ACTIONS: OnceLock<Vec<ActionSpec>> = OnceLock::new();
+    ACTIONS.get_or_init(|| {
+        let mut out = Vec::new();
+        macro_rules! specs {
+            ($($service:ident {
+                $(
+                    $(#[doc = $doc:literal])*
+                    $action:ident => $method:ident, $access:ident, $req:ty => $resp:ty,
+                        required [$($required:literal),*], version $version:literal;
+                )*
+            })*) => {
+                $($(
+                    out.push(spec::<$req>(Action::$action));
+                )*)*
+            };
+        }
+        zec_types::for_each_action!(specs);
+        out
+    })
+}
+
+/// The action `wait-instances` polls.
+pub fn describe_instances_status() -> &'static ActionSpec {
+    actions()
+        .iter()
+        .find(|a| a.action == Action::DescribeInstancesStatus.name())
+        .expect("in the table")
+}
+
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+fn spec<'de, T: serde::Deserialize<'de>>(action: Action) -> ActionSpec {
+    let mut tracer = Tracer::new(TracerConfig::default());
+    let (format, _) = tracer
+        .trace_simple_type::<T>()
+        .unwrap_or_else(|e| panic!("{action}: the request type cannot be traced: {e}"));
+    let registry = tracer
+        .registry()
+        .unwrap_or_else(|e| panic!("{action}: {e}"));
+    let mut fields = Vec::new();
+    if let Some(ContainerFormat::Struct(named)) = container(&registry, &format) {
+        for f in named {
+            fields.push(Field {
+                flag: leak(flag_name(&f.name)),
+                kind: kind(&registry, &f.value),
+                required: action.required().contains(&f.name.as_str()),
+            });
+        }
+    }
+    ActionSpec {
+        service: action.service().as_str(),
+        command: leak(command_name(action.name())),
+        action: action.name(),
+        version: action.version(),
+        about: action.about().trim(),
+        fields: Box::leak(fields.into_boxed_slice()),
     }
 }
 
-const fn req(flag: &'static str, kind: Kind) -> Field {
-    Field {
-        flag,
-        kind,
-        required: true,
+fn container<'a>(registry: &'a Registry, format: &Format) -> Option<&'a ContainerFormat> {
+    match format {
+        Format::TypeName(name) => registry.get(name),
+        Format::Option(inner) => container(registry, inner),
+        _ => None,
     }
 }
 
-use Kind::*;
-
-const TAG: &[(&str, Scalar)] = &[("key", Scalar::Str), ("value", Scalar::Str)];
-const SYSTEM_DISK: &[(&str, Scalar)] = &[
-    ("diskSize", Scalar::Int),
-    ("diskCategory", Scalar::Str),
-    ("burstingEnabled", Scalar::Bool),
-];
-const DATA_DISK: &[(&str, Scalar)] = &[
-    ("diskSize", Scalar::Int),
-    ("diskAmount", Scalar::Int),
-    ("diskCategory", Scalar::Str),
-    ("burstingEnabled", Scalar::Bool),
-];
-const INSTANCE_OPTIONS: &[(&str, Scalar)] = &[("nestedVirtualization", Scalar::Bool)];
-const FAILURE_RULE: &[(&str, Scalar)] = &[
-    ("phase", Scalar::Str),
-    ("zone", Scalar::Str),
-    ("image", Scalar::Str),
-    ("instance_type", Scalar::Str),
-    ("count", Scalar::Int),
-    ("probability", Scalar::Float),
-];
-const ERROR_RULE: &[(&str, Scalar)] = &[
-    ("action", Scalar::Str),
-    ("code", Scalar::Str),
-    ("message", Scalar::Str),
-    ("count", Scalar::Int),
-    ("probability", Scalar::Float),
-];
-
-const Z: &str = "2025-09-01";
-const PAGE: [Field; 2] = [opt("page-num", Int), opt("page-size", Int)];
-
-macro_rules! fields {
-    ($($f:expr),* $(,)?) => { &[$($f),*] };
+fn unwrap_option(format: &Format) -> &Format {
+    match format {
+        Format::Option(inner) => unwrap_option(inner),
+        other => other,
+    }
 }
 
-/// The action `wait-instances` polls (first in [`ACTIONS`]; a test checks).
-pub const DESCRIBE_INSTANCES_STATUS: &ActionSpec = &ACTIONS[0];
+fn scalar(format: &Format) -> Option<Scalar> {
+    Some(match unwrap_option(format) {
+        Format::Str | Format::Char => Scalar::Str,
+        Format::Bool => Scalar::Bool,
+        Format::F32 | Format::F64 => Scalar::Float,
+        Format::I8
+        | Format::I16
+        | Format::I32
+        | Format::I64
+        | Format::I128
+        | Format::U8
+        | Format::U16
+        | Format::U32
+        | Format::U64
+        | Format::U128 => Scalar::Int,
+        _ => return None,
+    })
+}
 
-pub const ACTIONS: &[ActionSpec] = &[
-    ActionSpec {
-        service: "zec",
-        command: "describe-instances-status",
-        action: "DescribeInstancesStatus",
-        version: Z,
-        about: "The status of instances",
-        fields: fields![
-            opt("instance-ids", List),
-            PAGE[0],
-            PAGE[1],
-            opt("resource-group-id", Str)
-        ],
-    },
-    ActionSpec {
-        service: "zec",
-        command: "describe-instances",
-        action: "DescribeInstances",
-        version: Z,
-        about: "Instances, filtered and paged",
-        fields: fields![
-            opt("instance-ids", List),
-            opt("zone-id", Str),
-            opt("image-id", Str),
-            opt("instance-type", Str),
-            opt("instance-type-series", Str),
-            opt("ipv4-address", Str),
-            opt("ipv6-address", Str),
-            opt("status", Str),
-            opt("name", Str),
-            PAGE[0],
-            PAGE[1],
-            opt("resource-group-id", Str),
-            opt("tag-keys", List),
-            opt("tags", ObjList(TAG)),
-        ],
-    },
-    ActionSpec {
-        service: "zec",
-        command: "create-zec-instances",
-        action: "CreateZecInstances",
-        version: Z,
-        about: "Create instances",
-        fields: fields![
-            req("zone-id", Str),
-            req("image-id", Str),
-            req("instance-type", Str),
-            req("subnet-id", Str),
-            opt("instance-count", Int),
-            opt("instance-name", Str),
-            opt("password", Str),
-            opt("key-id", Str),
-            opt("time-zone", Str),
-            opt("nic-network-type", Str),
-            opt("system-disk", Obj(SYSTEM_DISK)),
-            opt("data-disks", ObjList(DATA_DISK)),
-            opt("security-group-id", Str),
-            opt("placement-group-id", Str),
-            opt("lan-ip", Str),
-            opt("enable-agent", Bool),
-            opt("enable-ip-forward", Bool),
-            opt("internet-charge-type", Str),
-            opt("traffic-package-size", Float),
-            opt("bandwidth", Int),
-            opt("eip-bind-type", Str),
-            opt("ip-stack-type", Str),
-            opt("network-line-type", Str),
-            opt("cluster-id", Str),
-            opt("resource-group-id", Str),
-            opt("tags", Wrapped("tags", TAG)),
-            opt("user-data", Str),
-            opt("instance-options", Obj(INSTANCE_OPTIONS)),
-        ],
-    },
-    ActionSpec {
-        service: "zec",
-        command: "start-instances",
-        action: "StartInstances",
-        version: Z,
-        about: "Power on stopped instances",
-        fields: fields![req("instance-ids", List)],
-    },
-    ActionSpec {
-        service: "zec",
-        command: "stop-instances",
-        action: "StopInstances",
-        version: Z,
-        about: "Power off running instances",
-        fields: fields![req("instance-ids", List), opt("force-shutdown", Bool)],
-    },
-    ActionSpec {
-        service: "zec",
-        command: "reboot-instances",
-        action: "RebootInstances",
-        version: Z,
-        about: "Reboot running instances",
-        fields: fields![req("instance-ids", List), opt("force-reboot", Bool)],
-    },
-    ActionSpec {
-        service: "zec",
-        command: "release-instances",
-        action: "ReleaseInstances",
-        version: Z,
-        about: "Move instances to the recycle bin, or destroy recycled ones",
-        fields: fields![req("instance-ids", List), opt("depend-resource", Bool)],
-    },
-    ActionSpec {
-        service: "zec",
-        command: "modify-instances-attribute",
-        action: "ModifyInstancesAttribute",
-        version: Z,
-        about: "Rename instances",
-        fields: fields![req("instance-ids", List), req("instance-name", Str)],
-    },
-    ActionSpec {
-        service: "zec",
-        command: "modify-instance-type",
-        action: "ModifyInstanceType",
-        version: Z,
-        about: "Change a stopped instance's type",
-        fields: fields![req("instance-id", Str), req("instance-type", Str)],
-    },
-    ActionSpec {
-        service: "zec",
-        command: "reset-instance",
-        action: "ResetInstance",
-        version: Z,
-        about: "Reinstall a stopped instance",
-        fields: fields![
-            req("instance-id", Str),
-            opt("image-id", Str),
-            opt("password", Str),
-            opt("key-id", Str),
-            opt("timezone", Str),
-            opt("enable-agent", Bool),
-            opt("instance-name", Str),
-            opt("user-data", Str),
-        ],
-    },
-    ActionSpec {
-        service: "zec",
-        command: "reset-instance-password",
-        action: "ResetInstancePassword",
-        version: Z,
-        about: "Reset a running instance's password",
-        fields: fields![req("instance-id", Str), req("password", Str)],
-    },
-    ActionSpec {
-        service: "zec",
-        command: "start-ip-forward",
-        action: "StartIpForward",
-        version: Z,
-        about: "Let an instance forward packets",
-        fields: fields![req("instance-id", Str)],
-    },
-    ActionSpec {
-        service: "zec",
-        command: "stop-ip-forward",
-        action: "StopIpForward",
-        version: Z,
-        about: "Stop an instance forwarding packets",
-        fields: fields![req("instance-id", Str)],
-    },
-    ActionSpec {
-        service: "zec",
-        command: "modify-instances-resource-group",
-        action: "ModifyInstancesResourceGroup",
-        version: "2024-04-01",
-        about: "Move instances to another resource group",
-        fields: fields![req("instance-ids", List), req("resource-group-id", Str)],
-    },
-    ActionSpec {
-        service: "zec",
-        command: "describe-zones",
-        action: "DescribeZones",
-        version: Z,
-        about: "Zones",
-        fields: fields![opt("zone-ids", List)],
-    },
-    ActionSpec {
-        service: "zec",
-        command: "describe-zone-instance-config-infos",
-        action: "DescribeZoneInstanceConfigInfos",
-        version: Z,
-        about: "Instance types sold per zone",
-        fields: fields![opt("zone-id", Str), opt("instance-type", Str)],
-    },
-    ActionSpec {
-        service: "zec",
-        command: "describe-images",
-        action: "DescribeImages",
-        version: Z,
-        about: "Images of a zone",
-        fields: fields![
-            req("zone-id", Str),
-            opt("image-ids", List),
-            opt("image-name", Str),
-            opt("category", Str),
-            opt("image-type", Str),
-            opt("image-source", Str),
-            opt("os-type", Str),
-            opt("image-status", Str),
-            PAGE[0],
-            PAGE[1],
-            opt("tag-keys", List),
-            opt("tags", ObjList(TAG)),
-        ],
-    },
-    ActionSpec {
-        service: "zec",
-        command: "describe-vpcs",
-        action: "DescribeVpcs",
-        version: Z,
-        about: "VPCs",
-        fields: fields![
-            opt("vpc-ids", List),
-            opt("name", Str),
-            opt("cidr-block", Str),
-            PAGE[0],
-            PAGE[1],
-            opt("resource-group-id", Str),
-        ],
-    },
-    ActionSpec {
-        service: "zec",
-        command: "describe-subnets",
-        action: "DescribeSubnets",
-        version: Z,
-        about: "Subnets",
-        fields: fields![
-            opt("subnet-ids", List),
-            opt("name", Str),
-            opt("cidr-block", Str),
-            opt("region-id", Str),
-            PAGE[0],
-            PAGE[1],
-            opt("vpc-ids", List),
-        ],
-    },
-    ActionSpec {
-        service: "zec",
-        command: "describe-security-groups",
-        action: "DescribeSecurityGroups",
-        version: Z,
-        about: "Security groups",
-        fields: fields![
-            opt("security-group-ids", List),
-            opt("security-group-name", Str),
-            opt("is-default", Bool),
-            PAGE[0],
-            PAGE[1],
-        ],
-    },
-    ActionSpec {
-        service: "user",
-        command: "describe-resource-groups",
-        action: "DescribeResourceGroups",
-        version: "2024-05-29",
-        about: "Resource groups",
-        fields: fields![],
-    },
-    ActionSpec {
-        service: "user",
-        command: "create-resource-group",
-        action: "CreateResourceGroup",
-        version: "2024-05-29",
-        about: "Create a resource group",
-        fields: fields![req("name", Str)],
-    },
-    ActionSpec {
-        service: "user",
-        command: "modify-resource-group",
-        action: "ModifyResourceGroup",
-        version: "2024-05-29",
-        about: "Rename a resource group",
-        fields: fields![req("resource-group-id", Str), req("name", Str)],
-    },
-    ActionSpec {
-        service: "user",
-        command: "delete-resource-group",
-        action: "DeleteResourceGroup",
-        version: "2024-05-29",
-        about: "Delete an empty resource group",
-        fields: fields![req("resource-group-id", Str)],
-    },
-    ActionSpec {
-        service: "user",
-        command: "add-resource-resource-group",
-        action: "AddResourceResourceGroup",
-        version: "2024-05-29",
-        about: "Move resources into a resource group",
-        fields: fields![req("resource-group-id", Str), req("resources", List)],
-    },
-    ActionSpec {
-        service: "zrm",
-        command: "modify-resource-tags",
-        action: "ModifyResourceTags",
-        version: "2025-10-14",
-        about: "Set and remove a resource's tags",
-        fields: fields![
-            req("resource-uuid", Str),
-            opt("replace-tags", ObjList(TAG)),
-            opt("delete-tag-keys", List),
-        ],
-    },
-    ActionSpec {
-        service: "admin",
-        command: "describe-clock",
-        action: "DescribeClock",
-        version: "2026-11-01",
-        about: "zecd: the lifecycle clock",
-        fields: fields![],
-    },
-    ActionSpec {
-        service: "admin",
-        command: "advance-clock",
-        action: "AdvanceClock",
-        version: "2026-11-01",
-        about: "zecd: move a manual clock forward, e.g. --by 2s",
-        fields: fields![req("by", Str)],
-    },
-    ActionSpec {
-        service: "admin",
-        command: "describe-faults",
-        action: "DescribeFaults",
-        version: "2026-11-01",
-        about: "zecd: the fault rules in force",
-        fields: fields![],
-    },
-    ActionSpec {
-        service: "admin",
-        command: "create-faults",
-        action: "CreateFaults",
-        version: "2026-11-01",
-        about: "zecd: add fault rules",
-        fields: fields![
-            opt("failures", ObjList(FAILURE_RULE)),
-            opt("errors", ObjList(ERROR_RULE))
-        ],
-    },
-    ActionSpec {
-        service: "admin",
-        command: "delete-faults",
-        action: "DeleteFaults",
-        version: "2026-11-01",
-        about: "zecd: remove fault rules (all without --ids)",
-        fields: fields![opt("ids", List)],
-    },
-];
+/// The fields of a struct of scalars (what an object flag takes as `k=v,...`).
+fn schema(registry: &Registry, format: &Format) -> &'static [(&'static str, Scalar)] {
+    let Some(ContainerFormat::Struct(named)) = container(registry, format) else {
+        return &[];
+    };
+    let pairs: Vec<(&'static str, Scalar)> = named
+        .iter()
+        .filter_map(|f| scalar(&f.value).map(|s| (leak(f.name.clone()), s)))
+        .collect();
+    Box::leak(pairs.into_boxed_slice())
+}
+
+fn kind(registry: &Registry, format: &Format) -> Kind {
+    if let Some(s) = scalar(format) {
+        return match s {
+            Scalar::Str => Kind::Str,
+            Scalar::Int => Kind::Int,
+            Scalar::Float => Kind::Float,
+            Scalar::Bool => Kind::Bool,
+        };
+    }
+    match unwrap_option(format) {
+        Format::Seq(item) if scalar(item).is_some() => Kind::List,
+        Format::Seq(item) => Kind::ObjList(schema(registry, item)),
+        other => match container(registry, other) {
+            // `{"tags": [{...}]}`: a list of objects, sent wrapped in its one key.
+            Some(ContainerFormat::Struct(named))
+                if named.len() == 1
+                    && matches!(unwrap_option(&named[0].value), Format::Seq(i) if scalar(i).is_none()) =>
+            {
+                let Format::Seq(item) = unwrap_option(&named[0].value) else {
+                    unreachable!()
+                };
+                Kind::Wrapped(leak(named[0].name.clone()), schema(registry, item))
+            }
+            _ => Kind::Obj(schema(registry, other)),
+        },
+    }
+}
 
 /// The services, in the order `zec --help` lists them.
-pub const SERVICES: &[(&str, &str)] = &[
-    ("zec", "Elastic compute (and `wait-instances`)"),
-    ("user", "Resource groups"),
-    ("zrm", "Tags"),
-    (
-        "admin",
-        "zecd's own admin API: the clock and fault rules (root key)",
-    ),
-];
+pub fn services() -> impl Iterator<Item = (&'static str, &'static str)> {
+    Service::ALL.into_iter().map(|s| (s.as_str(), s.about()))
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn the_waiters_action_is_describe_instances_status() {
-        assert_eq!(DESCRIBE_INSTANCES_STATUS.action, "DescribeInstancesStatus");
-        assert_eq!(DESCRIBE_INSTANCES_STATUS.service, "zec");
-    }
-
-    #[test]
-    fn flags_map_to_the_sdk_field_names() {
+    fn names_map_between_actions_flags_and_fields() {
         assert_eq!(json_key("instance-ids"), "instanceIds");
         assert_eq!(json_key("ipv4-address"), "ipv4Address");
         assert_eq!(json_key("timezone"), "timezone");
         assert_eq!(json_key("instance-type-series"), "instanceTypeSeries");
+        assert_eq!(flag_name("instanceTypeSeries"), "instance-type-series");
+        assert_eq!(flag_name("ipv4Address"), "ipv4-address");
+        assert_eq!(
+            command_name("DescribeInstancesStatus"),
+            "describe-instances-status"
+        );
+        for a in actions() {
+            for f in a.fields {
+                assert_eq!(flag_name(&json_key(f.flag)), f.flag);
+            }
+        }
     }
 
     #[test]
-    fn every_action_is_named_once_and_paging_is_detected() {
+    fn every_action_has_one_command_with_the_flags_of_its_request_type() {
         let mut seen = std::collections::HashSet::new();
-        for a in ACTIONS {
+        for a in actions() {
             assert!(seen.insert((a.service, a.command)), "{}", a.command);
-            assert!(SERVICES.iter().any(|(s, _)| *s == a.service));
+            assert!(services().any(|(s, _)| s == a.service));
         }
-        let paged: Vec<_> = ACTIONS
+        assert_eq!(actions().len(), Action::ALL.len());
+        let create = actions()
             .iter()
-            .filter(|a| a.paged())
-            .map(|a| a.command)
-            .collect();
-        assert!(paged.contains(&"describe-instances"));
-        assert!(!paged.contains(&"describe-zones"));
+            .find(|a| a.command == "create-zec-instances")
+            .unwrap();
+        let flag = |name: &str| create.fields.iter().find(|f| f.flag == name).unwrap();
+        assert!(flag("zone-id").required);
+        assert_eq!(flag("instance-count").kind, Kind::Int);
+        assert!(matches!(flag("tags").kind, Kind::Wrapped("tags", _)));
+        assert!(
+            matches!(flag("data-disks").kind, Kind::ObjList(s) if s.iter().any(|(k, _)| *k == "diskSize"))
+        );
+        assert!(matches!(flag("system-disk").kind, Kind::Obj(_)));
+        assert_eq!(flag("enable-agent").kind, Kind::Bool);
+        let status = describe_instances_status();
+        assert!(status.paged());
+        assert_eq!(
+            status
+                .fields
+                .iter()
+                .find(|f| f.flag == "instance-ids")
+                .unwrap()
+                .kind,
+            Kind::List
+        );
+        for a in actions() {
+            for r in Action::ALL
+                .iter()
+                .find(|x| x.name() == a.action)
+                .unwrap()
+                .required()
+            {
+                assert!(
+                    a.fields.iter().any(|f| json_key(f.flag) == *r),
+                    "{}: required {r} is not a field",
+                    a.action
+                );
+            }
+        }
     }
 }

@@ -11,9 +11,6 @@ use zec_sdk::{Client, Wait, WaitError};
 
 pub const COMMAND: &str = "wait-instances";
 
-/// The action each poll calls.
-pub const POLL: &crate::spec::ActionSpec = crate::spec::DESCRIBE_INSTANCES_STATUS;
-
 /// The body of a poll's first request (100 ids per request, as the waiter sends them).
 pub fn poll_body(m: &ArgMatches) -> serde_json::Map<String, Value> {
     let ids: Vec<Value> = m

@@ -6,66 +6,9 @@
 use crate::lifecycle::Phase;
 use rand::rngs::SmallRng;
 use rand::{RngExt, SeedableRng};
-use serde::{Deserialize, Serialize};
 use zec_types::{ApiError, ErrorCode};
 
-/// A set of rules, as a file or an admin call gives them.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FaultSpec {
-    /// Seed of the random source, for runs that repeat exactly.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub seed: Option<u64>,
-    #[serde(default)]
-    pub failures: Vec<FailureRule>,
-    #[serde(default)]
-    pub errors: Vec<ErrorRule>,
-}
-
-/// Phases of this kind, on matching instances, end in failure.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FailureRule {
-    /// Given by zecd.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `deploy` or `rebuild`: the phases that can fail.
-    pub phase: Phase,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub zone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instance_type: Option<String>,
-    #[serde(flatten)]
-    pub when: When,
-}
-
-/// Calls of this action (`*`: any) answer with this error instead of being carried out.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ErrorRule {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    pub action: String,
-    /// A code of the error-code table, e.g. `REQUEST_LIMIT_EXCEEDED`.
-    pub code: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    #[serde(flatten)]
-    pub when: When,
-}
-
-/// How often a rule fires: at most `count` more times (absent: no limit), each time with
-/// `probability` (absent: always).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct When {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub count: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub probability: Option<f64>,
-}
+pub use zec_types::model::{ErrorRule, FailureRule, FaultRules as FaultSpec};
 
 /// What a phase that can fail is about to run on.
 #[derive(Debug, Clone, Copy)]
@@ -107,13 +50,17 @@ impl Faults {
         known_action: impl Fn(&str) -> bool,
     ) -> Result<Vec<String>, String> {
         for r in &spec.failures {
-            if r.phase.failure().is_none() {
-                return Err(format!(
-                    "phase `{}` cannot fail; only deploy and rebuild can",
-                    r.phase.name()
-                ));
+            match Phase::from_name(&r.phase) {
+                Some(p) if p.failure().is_some() => {}
+                Some(_) => {
+                    return Err(format!(
+                        "phase `{}` cannot fail; only deploy and rebuild can",
+                        r.phase
+                    ));
+                }
+                None => return Err(format!("there is no phase `{}`", r.phase)),
             }
-            r.when.check()?;
+            check_probability(r.probability)?;
         }
         for r in &spec.errors {
             if r.action != "*" && !known_action(&r.action) {
@@ -122,7 +69,7 @@ impl Faults {
             if ErrorCode::parse(&r.code).is_none() {
                 return Err(format!("`{}` is not an error code zecd knows", r.code));
             }
-            r.when.check()?;
+            check_probability(r.probability)?;
         }
         if let Some(seed) = spec.seed {
             self.rng = SmallRng::seed_from_u64(seed);
@@ -170,15 +117,15 @@ impl Faults {
     pub fn phase_fails(&mut self, phase: Phase, target: Target<'_>) -> bool {
         let rng = &mut self.rng;
         let fired = self.spec.failures.iter_mut().any(|r| {
-            r.phase == phase
+            r.phase == phase.name()
                 && r.zone.as_deref().is_none_or(|z| z == target.zone)
                 && r.image.as_deref().is_none_or(|i| i == target.image)
                 && r.instance_type
                     .as_deref()
                     .is_none_or(|t| t == target.instance_type)
-                && r.when.fire(rng)
+                && fire(&mut r.count, r.probability, rng)
         });
-        self.spec.failures.retain(|r| r.when.count != Some(0));
+        self.spec.failures.retain(|r| r.count != Some(0));
         fired
     }
 
@@ -186,7 +133,9 @@ impl Faults {
     pub fn injected_error(&mut self, action: &str) -> Option<ApiError> {
         let mut fired = None;
         for r in &mut self.spec.errors {
-            if (r.action == "*" || r.action == action) && r.when.fire(&mut self.rng) {
+            if (r.action == "*" || r.action == action)
+                && fire(&mut r.count, r.probability, &mut self.rng)
+            {
                 let code = ErrorCode::parse(&r.code)?;
                 let message = r.message.clone().unwrap_or_else(|| {
                     format!("Injected fault {}.", r.id.as_deref().unwrap_or(""))
@@ -195,32 +144,30 @@ impl Faults {
                 break;
             }
         }
-        self.spec.errors.retain(|r| r.when.count != Some(0));
+        self.spec.errors.retain(|r| r.count != Some(0));
         fired
     }
 }
 
-impl When {
-    fn check(&self) -> Result<(), String> {
-        if let Some(p) = self.probability
-            && !(0.0..=1.0).contains(&p)
-        {
-            return Err(format!("probability {p} is not between 0 and 1"));
+fn check_probability(p: Option<f64>) -> Result<(), String> {
+    match p {
+        Some(p) if !(0.0..=1.0).contains(&p) => {
+            Err(format!("probability {p} is not between 0 and 1"))
         }
-        Ok(())
+        _ => Ok(()),
     }
+}
 
-    /// Decides whether the rule fires this time, using up one of its count if it does.
-    fn fire(&mut self, rng: &mut SmallRng) -> bool {
-        if self.count == Some(0) {
-            return false;
-        }
-        let hit = self.probability.is_none_or(|p| rng.random_bool(p));
-        if hit && let Some(c) = &mut self.count {
-            *c -= 1;
-        }
-        hit
+/// Decides whether a rule fires this time, using up one of its count if it does.
+fn fire(count: &mut Option<u64>, probability: Option<f64>, rng: &mut SmallRng) -> bool {
+    if *count == Some(0) {
+        return false;
     }
+    let hit = probability.is_none_or(|p| rng.random_bool(p));
+    if hit && let Some(c) = count {
+        *c -= 1;
+    }
+    hit
 }
 
 #[cfg(test)]
@@ -288,14 +235,10 @@ mod tests {
             .add(
                 FaultSpec {
                     errors: vec![ErrorRule {
-                        id: None,
                         action: "DescribeInstancesStatus".into(),
                         code: "REQUEST_LIMIT_EXCEEDED".into(),
-                        message: None,
-                        when: When {
-                            count: Some(1),
-                            probability: None,
-                        },
+                        count: Some(1),
+                        ..Default::default()
                     }],
                     ..Default::default()
                 },

@@ -1,5 +1,16 @@
-//! The front door: path, method, body size, authentication, action and version, in that
-//! order, each failure its own vendor-shaped error; then the action; then one access-log line.
+//! The front door, a pipeline of named steps, each failure its own vendor-shaped error:
+//!
+//! 1. [`route`]: the path names a service, the method is POST;
+//! 2. [`read_body`]: at most `--max-body-bytes`, each part within `--body-timeout`;
+//! 3. [`authenticate`]: a valid signature or bearer token;
+//! 4. [`resolve`]: the action (`x-zc-action`) and the API version (`x-zc-version`);
+//! 5. [`authorize`]: what the credential may do;
+//! 6. [`inject_faults`]: an error a fault rule asks for;
+//! 7. catch up with the other replicas (on a shared database);
+//! 8. [`actions::dispatch`]: the action.
+//!
+//! Each request runs in a `request` span carrying the access-log fields as they become known
+//! (anything logged while serving it names the request), and ends in one access-log line.
 
 use crate::App;
 use crate::actions;
@@ -7,15 +18,18 @@ use crate::auth::{Caller, authenticate};
 use crate::request::{VerifiedRequest, error_response, new_request_id};
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderMap, Method, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method, Uri, header};
 use axum::response::Response;
 use bytes::Bytes;
 use http_body_util::BodyExt;
 use std::time::{Duration, Instant};
+use tracing::Instrument;
+use tracing::field::Empty;
 use zec_core::clock::wall_clock_millis;
 use zec_types::error::echo;
 use zec_types::{Action, ApiError, ErrorCode, Service};
 
+/// `POST /api/v2/{service}`.
 pub async fn api(
     State(app): State<App>,
     uri: Uri,
@@ -31,42 +45,22 @@ pub async fn api(
     serve(app, service, resolved, method, headers, body).await
 }
 
-/// A path segment with its `%XX` escapes decoded; `None` if that is not UTF-8 text.
-fn percent_decode(segment: &str) -> Option<String> {
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(hex) = segment.get(i + 1..i + 3)
-            && let Ok(b) = u8::from_str_radix(hex, 16)
-        {
-            out.push(b);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-/// zecd's admin API: the same front door, for the admin service.
+/// `POST /_zecd/api`: zecd's admin API, through the same front door.
 pub async fn admin(
     State(app): State<App>,
     method: Method,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    serve(
-        app,
-        "_zecd".into(),
-        Some(Service::Admin),
-        method,
-        headers,
-        body,
-    )
-    .await
+    let service = "_zecd".to_owned();
+    serve(app, service, Some(Service::Admin), method, headers, body).await
+}
+
+/// What the access log says of a request, filled in step by step.
+#[derive(Default)]
+struct Access {
+    action: Option<String>,
+    caller: Option<Caller>,
 }
 
 async fn serve(
@@ -79,20 +73,27 @@ async fn serve(
 ) -> Response {
     let started = Instant::now();
     let request_id = new_request_id();
-    let mut caller: Option<Caller> = None;
-    let mut action_name: Option<String> = None;
-    let result = handle(
-        &app,
-        &service,
-        resolved,
-        &method,
-        &headers,
-        body,
-        &request_id,
-        &mut caller,
-        &mut action_name,
-    )
-    .await;
+    let span = tracing::info_span!(
+        "request",
+        request_id = %request_id,
+        service = %service,
+        action = Empty,
+        account = Empty,
+        credential = Empty,
+    );
+    let mut access = Access::default();
+    let step = Step {
+        app: &app,
+        service: &service,
+        method: &method,
+        headers: &headers,
+        request_id: &request_id,
+        span: &span,
+    };
+    let result = step
+        .pipeline(resolved, body, &mut access)
+        .instrument(span.clone())
+        .await;
     let (response, code) = match result {
         Ok(r) => (r, "OK"),
         Err(e) => {
@@ -100,22 +101,21 @@ async fn serve(
             if e.code == ErrorCode::RequestTimedOut {
                 // The body was not read to its end: the connection cannot carry another
                 // request.
-                r.headers_mut().insert(
-                    header::CONNECTION,
-                    axum::http::HeaderValue::from_static("close"),
-                );
+                r.headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
             }
             (r, e.code.as_str())
         }
     };
     tracing::info!(
         target: "zecd::access",
+        parent: None,
         request_id = %request_id,
         method = %method,
         service = %service,
-        action = action_name.as_deref().unwrap_or("-"),
-        account = caller.as_ref().map(|c| c.account),
-        credential = caller.as_ref().map(|c| c.credential.id()),
+        action = access.action.as_deref().unwrap_or("-"),
+        account = access.caller.as_ref().map(|c| c.account),
+        credential = access.caller.as_ref().map(|c| c.credential.id()),
         status = response.status().as_u16(),
         code,
         micros = started.elapsed().as_micros() as u64,
@@ -123,24 +123,64 @@ async fn serve(
     response
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn handle(
-    app: &App,
-    service: &str,
-    resolved: Option<Service>,
-    method: &Method,
-    headers: &HeaderMap,
-    body: Body,
-    request_id: &str,
-    caller_out: &mut Option<Caller>,
-    action_out: &mut Option<String>,
-) -> Result<Response, ApiError> {
+/// What every step of one request shares.
+struct Step<'a> {
+    app: &'a App,
+    service: &'a str,
+    method: &'a Method,
+    headers: &'a HeaderMap,
+    request_id: &'a str,
+    span: &'a tracing::Span,
+}
+
+impl Step<'_> {
+    async fn pipeline(
+        &self,
+        resolved: Option<Service>,
+        body: Body,
+        access: &mut Access,
+    ) -> Result<Response, ApiError> {
+        let service = route(self.service, resolved, self.method)?;
+        let limits = &self.app.limits;
+        let body = read_body(
+            self.headers,
+            body,
+            limits.max_body_bytes,
+            limits.body_timeout,
+        )
+        .await?;
+        let now = wall_clock_millis().div_euclid(1000);
+        let caller = authenticate(&self.app.store, self.headers, &body, now).await?;
+        self.span.record("account", caller.account);
+        self.span.record("credential", caller.credential.id());
+        access.caller = Some(caller.clone());
+        let name = action_name(self.headers)?;
+        access.action = Some(name.to_owned());
+        let (action, version) = resolve(service, name, self.headers)?;
+        self.span.record("action", action.name());
+        authorize(&caller, action)?;
+        inject_faults(self.app, action)?;
+        // With replicas on one database: see everything committed before this request came.
+        self.app.store.sync().await.map_err(crate::store_error)?;
+        let request = VerifiedRequest {
+            request_id: self.request_id.to_owned(),
+            caller,
+            action,
+            version,
+            body,
+        };
+        actions::dispatch(self.app, &request).await
+    }
+}
+
+/// Step 1: a service zecd serves, with POST.
+fn route(name: &str, resolved: Option<Service>, method: &Method) -> Result<Service, ApiError> {
     let service = resolved.ok_or_else(|| {
         ApiError::new(
             ErrorCode::OperationFailedResourceNotFound,
             format!(
                 "There is no service `{}`; ZEC is served at POST /api/v2/zec.",
-                echo(service)
+                echo(name)
             ),
         )
     })?;
@@ -152,7 +192,17 @@ async fn handle(
             ),
         ));
     }
-    let limit = app.limits.max_body_bytes;
+    Ok(service)
+}
+
+/// Step 2: a body of at most `limit` bytes, each part arriving within `pause` of the previous
+/// one (nginx's `client_body_timeout`). A client that stalls is answered REQUEST_TIMED_OUT.
+async fn read_body(
+    headers: &HeaderMap,
+    body: Body,
+    limit: usize,
+    pause: Duration,
+) -> Result<Bytes, ApiError> {
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -160,97 +210,6 @@ async fn handle(
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(too_large(limit));
     }
-    let body = read_body(body, limit, app.limits.body_timeout).await?;
-
-    let caller = authenticate(
-        &app.store,
-        headers,
-        &body,
-        wall_clock_millis().div_euclid(1000),
-    )
-    .await?;
-    *caller_out = Some(caller.clone());
-
-    let name = headers
-        .get("x-zc-action")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| ApiError::missing("x-zc-action (header)"))?;
-    *action_out = Some(name.to_owned());
-    let action = Action::lookup(service, name).ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::AuthFailureUnauthorizedOperation,
-            format!(
-                "The action `{}` does not exist in service {service}, or you may not call it.",
-                echo(name)
-            ),
-        )
-    })?;
-    if caller.scope.read_only && !action.is_read_only() {
-        return Err(ApiError::new(
-            ErrorCode::AuthFailureUnauthorizedOperation,
-            format!("This credential may only read (Describe* actions); {action} is refused."),
-        ));
-    }
-    if service == Service::Admin && !caller.root {
-        return Err(ApiError::new(
-            ErrorCode::AuthFailureUnauthorizedOperation,
-            "The admin API takes the root credential only.",
-        ));
-    }
-    let version = match headers.get("x-zc-version").map(|v| v.to_str()) {
-        None => service.versions()[0],
-        Some(Ok(v)) => service
-            .versions()
-            .iter()
-            .copied()
-            .find(|known| *known == v.trim())
-            .ok_or_else(|| {
-                ApiError::new(
-                    ErrorCode::InvalidParameterValue,
-                    format!(
-                        "The API version `{}` is not supported by {service}; use one of {}.",
-                        echo(v),
-                        service.versions().join(", ")
-                    ),
-                )
-            })?,
-        Some(Err(_)) => {
-            return Err(ApiError::new(
-                ErrorCode::InvalidParameterValue,
-                "The x-zc-version header is not valid text.",
-            ));
-        }
-    };
-    // Faults a user asked for (the admin API is exempt, so they can always be removed).
-    if service != Service::Admin
-        && let Some(e) = app.faults().injected_error(action.name())
-    {
-        return Err(e);
-    }
-    // With replicas on one database: see everything committed before this request came.
-    app.store.sync().await.map_err(crate::store_error)?;
-    let req = VerifiedRequest {
-        request_id: request_id.to_owned(),
-        caller,
-        action,
-        version,
-        body,
-    };
-    actions::dispatch(app, &req).await
-}
-
-fn too_large(limit: usize) -> ApiError {
-    ApiError::new(
-        ErrorCode::InvalidParameterExceedLength,
-        format!("The request body is larger than {limit} bytes."),
-    )
-}
-
-/// Reads a body of at most `limit` bytes, each part arriving within `pause` of the previous
-/// one (nginx's `client_body_timeout`). A client that stalls is answered REQUEST_TIMED_OUT.
-async fn read_body(body: Body, limit: usize, pause: Duration) -> Result<Bytes, ApiError> {
     let mut body = body;
     let mut first: Option<Bytes> = None;
     let mut rest: Vec<u8> = Vec::new();
@@ -295,6 +254,93 @@ async fn read_body(body: Body, limit: usize, pause: Duration) -> Result<Bytes, A
     })
 }
 
+/// The action's name, from `x-zc-action`.
+fn action_name(headers: &HeaderMap) -> Result<&str, ApiError> {
+    headers
+        .get("x-zc-action")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| ApiError::missing("x-zc-action (header)"))
+}
+
+/// Step 4: the action, in its service, and the API version (absent: the newest).
+fn resolve(
+    service: Service,
+    name: &str,
+    headers: &HeaderMap,
+) -> Result<(Action, &'static str), ApiError> {
+    let action = Action::lookup(service, name).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::AuthFailureUnauthorizedOperation,
+            format!(
+                "The action `{}` does not exist in service {service}, or you may not call it.",
+                echo(name)
+            ),
+        )
+    })?;
+    let version = match headers.get("x-zc-version").map(|v| v.to_str()) {
+        None => service.versions()[0],
+        Some(Ok(v)) => service
+            .versions()
+            .iter()
+            .copied()
+            .find(|known| *known == v.trim())
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::InvalidParameterValue,
+                    format!(
+                        "The API version `{}` is not supported by {service}; use one of {}.",
+                        echo(v),
+                        service.versions().join(", ")
+                    ),
+                )
+            })?,
+        Some(Err(_)) => {
+            return Err(ApiError::new(
+                ErrorCode::InvalidParameterValue,
+                "The x-zc-version header is not valid text.",
+            ));
+        }
+    };
+    Ok((action, version))
+}
+
+/// Step 5: a read-only credential only reads; only the root credential administers.
+fn authorize(caller: &Caller, action: Action) -> Result<(), ApiError> {
+    if caller.scope.read_only && !action.is_read_only() {
+        return Err(ApiError::new(
+            ErrorCode::AuthFailureUnauthorizedOperation,
+            format!("This credential may only read (Describe* actions); {action} is refused."),
+        ));
+    }
+    if action.service() == Service::Admin && !caller.root {
+        return Err(ApiError::new(
+            ErrorCode::AuthFailureUnauthorizedOperation,
+            "The admin API takes the root credential only.",
+        ));
+    }
+    Ok(())
+}
+
+/// Step 6: an error a fault rule asks for (never on the admin API, so that rules can always
+/// be taken back).
+fn inject_faults(app: &App, action: Action) -> Result<(), ApiError> {
+    if action.service() != Service::Admin
+        && let Some(e) = app.faults().injected_error(action.name())
+    {
+        return Err(e);
+    }
+    Ok(())
+}
+
+fn too_large(limit: usize) -> ApiError {
+    ApiError::new(
+        ErrorCode::InvalidParameterExceedLength,
+        format!("The request body is larger than {limit} bytes."),
+    )
+}
+
 fn timed_out(pause: Duration) -> ApiError {
     ApiError::new(
         ErrorCode::RequestTimedOut,
@@ -313,15 +359,36 @@ fn unreadable(e: &axum::Error) -> ApiError {
     )
 }
 
+/// A path segment with its `%XX` escapes decoded; `None` if that is not UTF-8 text.
+fn percent_decode(segment: &str) -> Option<String> {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = segment.get(i + 1..i + 3)
+            && let Ok(b) = u8::from_str_radix(hex, 16)
+        {
+            out.push(b);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Anything else: the envelope, not a 404 page.
 pub async fn not_found(uri: Uri) -> Response {
     let request_id = new_request_id();
     let e = ApiError::new(
         ErrorCode::OperationFailedResourceNotFound,
         format!(
             "There is nothing at {}; ZEC is served at POST /api/v2/zec.",
-            uri.path()
+            echo(uri.path())
         ),
     );
-    tracing::info!(target: "zecd::access", request_id = %request_id, path = %uri.path(), status = 404);
+    tracing::info!(target: "zecd::access", request_id = %request_id, path = %echo(uri.path()), status = 404);
     error_response(&request_id, &e)
 }

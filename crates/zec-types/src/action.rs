@@ -17,6 +17,19 @@ pub enum Service {
 }
 
 impl Service {
+    /// Every service, in the order help lists them.
+    pub const ALL: [Service; 4] = [Self::Zec, Self::User, Self::Zrm, Self::Admin];
+
+    /// What the service is for, in a line.
+    pub const fn about(self) -> &'static str {
+        match self {
+            Self::Zec => "Elastic compute",
+            Self::User => "Resource groups",
+            Self::Zrm => "Tags",
+            Self::Admin => "zecd's own admin API: the clock and fault rules (root key)",
+        }
+    }
+
     /// The service of `/api/v2/{segment}`.
     pub fn from_path(segment: &str) -> Option<Self> {
         match segment {
@@ -54,26 +67,216 @@ impl fmt::Display for Service {
     }
 }
 
-macro_rules! actions {
-    ($($service:ident { $($variant:ident,)* })*) => {
+/// Every action zecd serves, declared once: its service, name, Rust method name, whether it
+/// only reads, its request and response types, the request fields that are required, and (for
+/// an action only the older zec version has) the version clients send it with.
+///
+/// `for_each_action!(callback)` hands the whole table to `callback!`, which is how the server's
+/// dispatch, the SDK's methods and the `zec` command line's commands are made from it: an
+/// action added here must be served, and is in the SDK and the command line at once. Each entry
+/// is
+///
+/// ```text
+/// /// Doc, first line used as the command's help.
+/// Action => method, read|write, RequestType => ResponseType, required [camelCaseField ...], version "...";
+/// ```
+///
+/// grouped by service: `zec { ... } user { ... } zrm { ... } admin { ... }`.
+#[macro_export]
+macro_rules! for_each_action {
+    ($callback:ident) => {
+        $callback! {
+        zec {
+            /// The status of instances: `instanceIds` (at most 100) and/or a page of the account's.
+            DescribeInstancesStatus => describe_instances_status, read,
+                $crate::model::DescribeInstancesStatusRequest => $crate::model::DescribeInstancesStatusResponse,
+                required [], version "2025-09-01";
+            /// Instances in full, filtered and paged.
+            DescribeInstances => describe_instances, read,
+                $crate::model::DescribeInstancesRequest => $crate::model::DescribeInstancesResponse,
+                required [], version "2025-09-01";
+            /// Create 1-100 instances; they start DEPLOYING.
+            CreateZecInstances => create_zec_instances, write,
+                $crate::model::CreateZecInstancesRequest => $crate::model::CreateZecInstancesResponse,
+                required ["zoneId", "imageId", "instanceType", "subnetId"], version "2025-09-01";
+            /// The zones.
+            DescribeZones => describe_zones, read,
+                $crate::model::DescribeZonesRequest => $crate::model::DescribeZonesResponse,
+                required [], version "2025-09-01";
+            /// Instance types on sale in a zone.
+            DescribeZoneInstanceConfigInfos => describe_zone_instance_config_infos, read,
+                $crate::model::DescribeZoneInstanceConfigInfosRequest => $crate::model::DescribeZoneInstanceConfigInfosResponse,
+                required [], version "2025-09-01";
+            /// Images available in a zone.
+            DescribeImages => describe_images, read,
+                $crate::model::DescribeImagesRequest => $crate::model::DescribeImagesResponse,
+                required ["zoneId"], version "2025-09-01";
+            /// VPCs.
+            DescribeVpcs => describe_vpcs, read,
+                $crate::model::DescribeVpcsRequest => $crate::model::DescribeVpcsResponse,
+                required [], version "2025-09-01";
+            /// Subnets.
+            DescribeSubnets => describe_subnets, read,
+                $crate::model::DescribeSubnetsRequest => $crate::model::DescribeSubnetsResponse,
+                required [], version "2025-09-01";
+            /// Security groups.
+            DescribeSecurityGroups => describe_security_groups, read,
+                $crate::model::DescribeSecurityGroupsRequest => $crate::model::DescribeSecurityGroupsResponse,
+                required [], version "2025-09-01";
+            /// Power on stopped instances; answers the ids it could not start.
+            StartInstances => start_instances, write,
+                $crate::model::StartInstancesRequest => $crate::model::InstanceBatchResponse,
+                required ["instanceIds"], version "2025-09-01";
+            /// Power off running instances; answers the ids it could not stop.
+            StopInstances => stop_instances, write,
+                $crate::model::StopInstancesRequest => $crate::model::InstanceBatchResponse,
+                required ["instanceIds"], version "2025-09-01";
+            /// Reboot running instances.
+            RebootInstances => reboot_instances, write,
+                $crate::model::RebootInstancesRequest => $crate::model::InstanceBatchResponse,
+                required ["instanceIds"], version "2025-09-01";
+            /// Move instances to the recycle bin, or destroy instances already there.
+            ReleaseInstances => release_instances, write,
+                $crate::model::ReleaseInstancesRequest => $crate::model::InstanceBatchResponse,
+                required ["instanceIds"], version "2025-09-01";
+            /// Rename instances.
+            ModifyInstancesAttribute => modify_instances_attribute, write,
+                $crate::model::ModifyInstancesAttributeRequest => $crate::model::Empty,
+                required ["instanceIds", "instanceName"], version "2025-09-01";
+            /// Change a stopped instance's type.
+            ModifyInstanceType => modify_instance_type, write,
+                $crate::model::ModifyInstanceTypeRequest => $crate::model::ModifyInstanceTypeResponse,
+                required ["instanceId", "instanceType"], version "2025-09-01";
+            /// Reinstall a stopped instance.
+            ResetInstance => reset_instance, write,
+                $crate::model::ResetInstanceRequest => $crate::model::Empty,
+                required ["instanceId"], version "2025-09-01";
+            /// Set a running instance's password.
+            ResetInstancePassword => reset_instance_password, write,
+                $crate::model::ResetInstancePasswordRequest => $crate::model::Empty,
+                required ["instanceId", "password"], version "2025-09-01";
+            /// Turn IP forwarding on.
+            StartIpForward => start_ip_forward, write,
+                $crate::model::InstanceIdRequest => $crate::model::Empty,
+                required ["instanceId"], version "2025-09-01";
+            /// Turn IP forwarding off.
+            StopIpForward => stop_ip_forward, write,
+                $crate::model::InstanceIdRequest => $crate::model::Empty,
+                required ["instanceId"], version "2025-09-01";
+            /// Move instances to another resource group (zec 2024-04-01).
+            ModifyInstancesResourceGroup => modify_instances_resource_group, write,
+                $crate::model::ModifyInstancesResourceGroupRequest => $crate::model::Empty,
+                required ["instanceIds", "resourceGroupId"], version "2024-04-01";
+        }
+        user {
+            /// Resource groups.
+            DescribeResourceGroups => describe_resource_groups, read,
+                $crate::model::Empty => $crate::model::DescribeResourceGroupsResponse,
+                required [], version "2024-05-29";
+            /// Create a resource group.
+            CreateResourceGroup => create_resource_group, write,
+                $crate::model::CreateResourceGroupRequest => $crate::model::ResourceGroup,
+                required ["name"], version "2024-05-29";
+            /// Rename a resource group.
+            ModifyResourceGroup => modify_resource_group, write,
+                $crate::model::ModifyResourceGroupRequest => $crate::model::ResourceGroup,
+                required ["resourceGroupId", "name"], version "2024-05-29";
+            /// Delete an empty resource group.
+            DeleteResourceGroup => delete_resource_group, write,
+                $crate::model::DeleteResourceGroupRequest => $crate::model::Empty,
+                required ["resourceGroupId"], version "2024-05-29";
+            /// Move resources into a resource group.
+            AddResourceResourceGroup => add_resource_resource_group, write,
+                $crate::model::AddResourceResourceGroupRequest => $crate::model::Empty,
+                required ["resourceGroupId", "resources"], version "2024-05-29";
+        }
+        zrm {
+            /// Set and remove a resource's tags.
+            ModifyResourceTags => modify_resource_tags, write,
+                $crate::model::ModifyResourceTagsRequest => $crate::model::Empty,
+                required ["resourceUuid"], version "2025-10-14";
+        }
+        admin {
+            /// zecd: the lifecycle clock.
+            DescribeClock => describe_clock, read,
+                $crate::model::Empty => $crate::model::ClockInfo,
+                required [], version "2026-11-01";
+            /// zecd: move a manual clock forward, e.g. --by 2s.
+            AdvanceClock => advance_clock, write,
+                $crate::model::AdvanceClockRequest => $crate::model::ClockInfo,
+                required ["by"], version "2026-11-01";
+            /// zecd: the fault rules in force.
+            DescribeFaults => describe_faults, read,
+                $crate::model::Empty => $crate::model::FaultRules,
+                required [], version "2026-11-01";
+            /// zecd: add fault rules.
+            CreateFaults => create_faults, write,
+                $crate::model::FaultRules => $crate::model::CreateFaultsResponse,
+                required [], version "2026-11-01";
+            /// zecd: remove fault rules (all without --ids).
+            DeleteFaults => delete_faults, write,
+                $crate::model::DeleteFaultsRequest => $crate::model::DeleteFaultsResponse,
+                required [], version "2026-11-01";
+        }
+        }
+    };
+}
+
+/// Makes [`Action`] from the table.
+macro_rules! define_actions {
+    ($($service:ident {
+        $(
+            $(#[doc = $doc:literal])*
+            $action:ident => $method:ident, $access:ident, $req:ty => $resp:ty,
+                required [$($required:literal),*], version $version:literal;
+        )*
+    })*) => {
         /// An action zecd serves.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Action {
-            $($($variant,)*)*
+            $($($(#[doc = $doc])* $action,)*)*
         }
 
         impl Action {
-            pub const ALL: &'static [Action] = &[$($(Action::$variant,)*)*];
+            pub const ALL: &'static [Action] = &[$($(Action::$action,)*)*];
 
             pub const fn name(self) -> &'static str {
                 match self {
-                    $($(Action::$variant => stringify!($variant),)*)*
+                    $($(Action::$action => stringify!($action),)*)*
                 }
             }
 
             pub const fn service(self) -> Service {
                 match self {
-                    $($(Action::$variant => Service::$service,)*)*
+                    $($(Action::$action => service!($service),)*)*
+                }
+            }
+
+            /// Read-only actions change nothing (a read-only credential may call them).
+            pub const fn is_read_only(self) -> bool {
+                match self {
+                    $($(Action::$action => access_is_read(stringify!($access)),)*)*
+                }
+            }
+
+            /// The version clients send the action with.
+            pub const fn version(self) -> &'static str {
+                match self {
+                    $($(Action::$action => $version,)*)*
+                }
+            }
+
+            /// What the action does, in a line.
+            pub const fn about(self) -> &'static str {
+                match self {
+                    $($(Action::$action => concat!($($doc),*),)*)*
+                }
+            }
+
+            /// The request fields that must be given (camelCase).
+            pub const fn required(self) -> &'static [&'static str] {
+                match self {
+                    $($(Action::$action => &[$($required),*],)*)*
                 }
             }
 
@@ -81,7 +284,7 @@ macro_rules! actions {
             /// vendor's are.
             pub fn lookup(service: Service, name: &str) -> Option<Self> {
                 match (service, name) {
-                    $($((Service::$service, stringify!($variant)) => Some(Action::$variant),)*)*
+                    $($((service!($service), stringify!($action)) => Some(Action::$action),)*)*
                     _ => None,
                 }
             }
@@ -89,54 +292,27 @@ macro_rules! actions {
     };
 }
 
-actions! {
-    Zec {
-        DescribeInstancesStatus,
-        DescribeInstances,
-        CreateZecInstances,
-        DescribeZones,
-        DescribeZoneInstanceConfigInfos,
-        DescribeImages,
-        DescribeVpcs,
-        DescribeSubnets,
-        DescribeSecurityGroups,
-        StartInstances,
-        StopInstances,
-        RebootInstances,
-        ReleaseInstances,
-        ModifyInstancesAttribute,
-        ModifyInstanceType,
-        ResetInstance,
-        ResetInstancePassword,
-        StartIpForward,
-        StopIpForward,
-        ModifyInstancesResourceGroup,
-    }
-    User {
-        DescribeResourceGroups,
-        CreateResourceGroup,
-        ModifyResourceGroup,
-        DeleteResourceGroup,
-        AddResourceResourceGroup,
-    }
-    Zrm {
-        ModifyResourceTags,
-    }
-    Admin {
-        DescribeClock,
-        AdvanceClock,
-        DescribeFaults,
-        CreateFaults,
-        DeleteFaults,
-    }
+/// A service of the table, by its name there.
+macro_rules! service {
+    (zec) => {
+        Service::Zec
+    };
+    (user) => {
+        Service::User
+    };
+    (zrm) => {
+        Service::Zrm
+    };
+    (admin) => {
+        Service::Admin
+    };
 }
 
-impl Action {
-    /// Read-only actions: they change nothing.
-    pub fn is_read_only(self) -> bool {
-        self.name().starts_with("Describe")
-    }
+const fn access_is_read(access: &str) -> bool {
+    matches!(access.as_bytes(), b"read")
 }
+
+for_each_action!(define_actions);
 
 impl fmt::Display for Action {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -158,6 +334,34 @@ mod tests {
             None
         );
         assert_eq!(Action::lookup(Service::Zec, "NoSuchAction"), None);
+    }
+
+    #[test]
+    fn the_table_is_consistent() {
+        let mut names = std::collections::HashSet::new();
+        for &a in Action::ALL {
+            assert!(names.insert((a.service(), a.name())), "{a} twice");
+            assert!(
+                a.service().versions().contains(&a.version()),
+                "{a}: {} is not a version of {}",
+                a.version(),
+                a.service()
+            );
+            assert!(!a.about().trim().is_empty(), "{a} has no doc");
+            assert_eq!(
+                a.is_read_only(),
+                a.name().starts_with("Describe"),
+                "{a}: reads are exactly the Describe* actions"
+            );
+            for f in a.required() {
+                assert!(
+                    f.chars().next().is_some_and(|c| c.is_ascii_lowercase()),
+                    "{a}: {f}"
+                );
+            }
+        }
+        assert_eq!(Action::ModifyInstancesResourceGroup.version(), "2024-04-01");
+        assert_eq!(Action::CreateFaults.service(), Service::Admin);
     }
 
     #[test]

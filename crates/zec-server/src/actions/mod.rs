@@ -1,11 +1,13 @@
-//! One file per action, one folder per service; one `match` to reach them.
+//! One file per action, one folder per resource, one folder per service; the dispatch is made
+//! from the action table (`zec_types::for_each_action!`), so that every action declared there
+//! is served, by a handler that takes its request type and answers its response type.
 
 pub mod admin;
 pub mod user;
 pub mod zec;
 pub mod zrm;
 
-use crate::request::VerifiedRequest;
+use crate::request::{Reply, VerifiedRequest};
 use crate::{App, store_error};
 use axum::response::Response;
 use zec_core::ids::parse_id;
@@ -16,46 +18,49 @@ use zec_types::{Action, ApiError, ErrorCode};
 
 pub use admin::known_action;
 
-pub async fn dispatch(app: &App, req: &VerifiedRequest) -> Result<Response, ApiError> {
-    use Action as A;
-    match req.action {
-        A::DescribeInstancesStatus => zec::describe_instances_status::handle(app, req).await,
-        A::DescribeInstances => zec::describe_instances::handle(app, req).await,
-        A::CreateZecInstances => zec::create_zec_instances::handle(app, req).await,
-        A::DescribeZones => zec::describe_zones::handle(app, req),
-        A::DescribeZoneInstanceConfigInfos => {
-            zec::describe_zone_instance_config_infos::handle(app, req)
-        }
-        A::DescribeImages => zec::describe_images::handle(app, req),
-        A::DescribeVpcs => zec::describe_vpcs::handle(app, req),
-        A::DescribeSubnets => zec::describe_subnets::handle(app, req),
-        A::DescribeSecurityGroups => zec::describe_security_groups::handle(app, req),
-        A::StartInstances => zec::start_instances::handle(app, req).await,
-        A::StopInstances => zec::stop_instances::handle(app, req).await,
-        A::RebootInstances => zec::reboot_instances::handle(app, req).await,
-        A::ReleaseInstances => zec::release_instances::handle(app, req).await,
-        A::ModifyInstancesAttribute => zec::modify_instances_attribute::handle(app, req).await,
-        A::ModifyInstanceType => zec::modify_instance_type::handle(app, req).await,
-        A::ResetInstance => zec::reset_instance::handle(app, req).await,
-        A::ResetInstancePassword => zec::reset_instance_password::handle(app, req).await,
-        A::StartIpForward => zec::start_ip_forward::handle(app, req).await,
-        A::StopIpForward => zec::stop_ip_forward::handle(app, req).await,
-        A::ModifyInstancesResourceGroup => {
-            zec::modify_instances_resource_group::handle(app, req).await
-        }
-        A::DescribeResourceGroups => user::describe_resource_groups::handle(app, req),
-        A::CreateResourceGroup => user::create_resource_group::handle(app, req).await,
-        A::ModifyResourceGroup => user::modify_resource_group::handle(app, req).await,
-        A::DeleteResourceGroup => user::delete_resource_group::handle(app, req).await,
-        A::AddResourceResourceGroup => user::add_resource_resource_group::handle(app, req).await,
-        A::ModifyResourceTags => zrm::modify_resource_tags::handle(app, req).await,
-        A::DescribeClock => admin::describe_clock(app, req),
-        A::AdvanceClock => admin::advance_clock(app, req).await,
-        A::DescribeFaults => admin::describe_faults(app, req),
-        A::CreateFaults => admin::create_faults(app, req),
-        A::DeleteFaults => admin::delete_faults(app, req),
-    }
+/// Every handler module by the action's method name (`handlers::stop_instances::handle`).
+mod handlers {
+    pub use super::admin::*;
+    pub use super::user::resource_groups::*;
+    pub use super::zec::catalog::*;
+    pub use super::zec::instances::*;
+    pub use super::zec::network::*;
+    pub use super::zrm::tags::*;
 }
+
+/// A handler's request type reads what the table's request type reads: the type itself, or a
+/// faster reader of the same JSON (DescribeInstancesStatus), which says so by implementing
+/// this.
+pub trait ReadsAs<T> {}
+
+impl<T> ReadsAs<T> for T {}
+
+fn reads_as<B: ReadsAs<R>, R>(_: &B) {}
+
+macro_rules! dispatch {
+    ($($service:ident {
+        $(
+            $(#[doc = $doc:literal])*
+            $action:ident => $method:ident, $access:ident, $req:ty => $resp:ty,
+                required [$($required:literal),*], version $version:literal;
+        )*
+    })*) => {
+        /// Runs the action of a verified request: its body read as the action's request type,
+        /// its answer of the action's response type, shaped for the request's version.
+        pub async fn dispatch(app: &App, req: &VerifiedRequest) -> Result<Response, ApiError> {
+            match req.action {
+                $($(Action::$action => {
+                    let body = req.json()?;
+                    reads_as::<_, $req>(&body);
+                    let reply: Reply<$resp> = handlers::$method::handle(app, req, body).await?;
+                    req.answer(reply)
+                })*)*
+            }
+        }
+    };
+}
+
+zec_types::for_each_action!(dispatch);
 
 /// The resource groups the caller may see and touch; `None` when all of them.
 pub fn allowed_groups(req: &VerifiedRequest) -> Option<Vec<Atom>> {

@@ -39,3 +39,57 @@ pub struct CreateFaultsResponse {
 pub struct DeleteFaultsResponse {
     pub deleted: u64,
 }
+
+/// Fault rules, as a `--faults` file (TOML), CreateFaults and DescribeFaults give them.
+/// Unknown keys are refused: a misspelt rule must not silently match everything.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultRules {
+    /// Seed of the random source, for runs that repeat exactly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    #[serde(default)]
+    pub failures: Vec<FailureRule>,
+    #[serde(default)]
+    pub errors: Vec<ErrorRule>,
+}
+
+/// Phases of this kind (`deploy` or `rebuild`, the phases that can fail), on matching
+/// instances, end in failure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FailureRule {
+    /// Given by zecd.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub phase: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_type: Option<String>,
+    /// At most this many more times (absent: no limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
+    /// Each time with this probability (absent: always).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probability: Option<f64>,
+}
+
+/// Calls of this action (`*`: any) answer with this error instead of being carried out.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorRule {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub action: String,
+    /// A code of the error-code table, e.g. `REQUEST_LIMIT_EXCEEDED`.
+    pub code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probability: Option<f64>,
+}

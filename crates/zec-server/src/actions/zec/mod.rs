@@ -1,22 +1,5 @@
-//! Service `zec`: elastic compute.
+//! Service `zec`: elastic compute, one folder per resource.
 
-pub mod create_zec_instances;
-pub mod describe_images;
-pub mod describe_instances;
-pub mod describe_instances_status;
-pub mod describe_security_groups;
-pub mod describe_subnets;
-pub mod describe_vpcs;
-pub mod describe_zone_instance_config_infos;
-pub mod describe_zones;
-pub mod modify_instance_type;
-pub mod modify_instances_attribute;
-pub mod modify_instances_resource_group;
-pub mod reboot_instances;
-pub mod release_instances;
-pub mod reset_instance;
-pub mod reset_instance_password;
-pub mod start_instances;
-pub mod start_ip_forward;
-pub mod stop_instances;
-pub mod stop_ip_forward;
+pub mod catalog;
+pub mod instances;
+pub mod network;

@@ -1,0 +1,35 @@
+//! zecd's admin API (`POST /_zecd/api`, root credential only): the lifecycle clock and the
+//! fault rules. Not the vendor's.
+
+pub mod advance_clock;
+pub mod create_faults;
+pub mod delete_faults;
+pub mod describe_clock;
+pub mod describe_faults;
+
+use crate::App;
+use zec_core::clock::format_api_time;
+use zec_types::model::ClockInfo;
+use zec_types::{Action, Service};
+
+/// The lifecycle clock as DescribeClock and AdvanceClock show it.
+fn clock_info(app: &App) -> ClockInfo {
+    let now = app.store.now();
+    ClockInfo {
+        mode: if app.manual_clock.is_some() {
+            "manual"
+        } else {
+            "system"
+        }
+        .into(),
+        now: format_api_time(now),
+        now_millis: now,
+    }
+}
+
+/// Whether fault rules can name this action: any action of the vendor's services.
+pub fn known_action(name: &str) -> bool {
+    Action::ALL
+        .iter()
+        .any(|a| a.name() == name && a.service() != Service::Admin)
+}

@@ -1,0 +1,52 @@
+//! CreateZecInstances: checks the request against the catalog, creates the instances
+//! DEPLOYING; each becomes RUNNING when its deploy phase ends (CREATE_FAILED if a fault rule
+//! says so).
+
+use crate::request::{Reply, VerifiedRequest};
+use crate::{App, store_error};
+use zec_core::create;
+use zec_types::model::{CreateZecInstancesRequest, CreateZecInstancesResponse, DiskWithInstance};
+use zec_types::{ApiError, ErrorCode};
+
+pub async fn handle(
+    app: &App,
+    req: &VerifiedRequest,
+    r: CreateZecInstancesRequest,
+) -> Result<Reply<CreateZecInstancesResponse>, ApiError> {
+    let account = req.caller.account;
+    let directory = app.store.directory();
+    let group = match crate::actions::non_empty(&r.resource_group_id) {
+        Some(id) => directory.group(account, &id).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::OperationFailedResourceGroupNotFound,
+                format!("The resource group `{id}` is not found."),
+            )
+        })?,
+        None => directory.default_group(account).ok_or_else(|| {
+            tracing::error!(account, "account has no default resource group");
+            ApiError::internal()
+        })?,
+    };
+    crate::actions::check_group_allowed(req, &group.id)?;
+    let plan = create::plan(&r, app.store.catalog(), account, &group.id)?;
+    let created = app
+        .store
+        .create_instances(account, plan)
+        .await
+        .map_err(store_error)?;
+    Ok(Reply::Json(CreateZecInstancesResponse {
+        order_number: created.order_number.to_string(),
+        instance_id_set: created.instances.iter().map(|i| i.id.to_string()).collect(),
+        // Only instances created with data disks are listed (the vendor's example shows an
+        // empty list for instances without).
+        instances: created
+            .instances
+            .iter()
+            .filter(|i| !i.data_disks.is_empty())
+            .map(|i| DiskWithInstance {
+                instance_id: i.id.to_string(),
+                disk_id_set: i.data_disks.iter().map(|d| d.id.to_string()).collect(),
+            })
+            .collect(),
+    }))
+}

@@ -1,0 +1,21 @@
+//! ResetInstance: reinstalls a STOPPED (or REINSTALL_FAILED) instance: REBUILDING → RUNNING,
+//! or REINSTALL_FAILED when a fault rule says so (the store asks the rules when the phase
+//! begins, so a refused reset spends none of them).
+
+use crate::App;
+use crate::request::{Reply, VerifiedRequest};
+use zec_core::{Change, Operation, reset};
+use zec_types::ApiError;
+use zec_types::model::{Empty, ResetInstanceRequest};
+
+pub async fn handle(
+    app: &App,
+    req: &VerifiedRequest,
+    r: ResetInstanceRequest,
+) -> Result<Reply<Empty>, ApiError> {
+    let instance = crate::actions::one_instance(app, req, &r.instance_id)?;
+    let reinstall = reset::plan(&r, app.store.catalog(), &instance)?;
+    let change = Change::Reinstall(Box::new(reinstall));
+    crate::actions::operate(app, req, vec![instance.id], Operation::Reinstall, change).await?;
+    Ok(Reply::Json(Empty {}))
+}

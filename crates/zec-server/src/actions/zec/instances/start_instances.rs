@@ -1,0 +1,20 @@
+//! StartInstances: STOPPED → BOOTING → RUNNING.
+
+use crate::App;
+use crate::request::{Reply, VerifiedRequest};
+use zec_core::{Change, Operation};
+use zec_types::ApiError;
+use zec_types::model::{InstanceBatchResponse, StartInstancesRequest};
+
+pub async fn handle(
+    app: &App,
+    req: &VerifiedRequest,
+    r: StartInstancesRequest,
+) -> Result<Reply<InstanceBatchResponse>, ApiError> {
+    let ids = crate::actions::batch_ids(r.instance_ids.as_deref())?;
+    let (_, failed) =
+        crate::actions::operate(app, req, ids, Operation::Start, Change::None).await?;
+    Ok(Reply::Json(InstanceBatchResponse {
+        instance_ids: failed,
+    }))
+}

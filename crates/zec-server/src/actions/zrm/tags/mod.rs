@@ -1,0 +1,3 @@
+//! Tags on resources.
+
+pub mod modify_resource_tags;
