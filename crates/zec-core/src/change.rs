@@ -1,9 +1,8 @@
 //! What an allowed operation changes about an instance, besides its status.
 
 use crate::atom::Atom;
-use crate::create::MAX_TAGS;
 use crate::instance::Instance;
-use zec_types::{ApiError, ErrorCode};
+use zec_types::ApiError;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Change {
@@ -47,15 +46,7 @@ impl Change {
         if let Change::Tags { .. } = self {
             let mut after = i.clone();
             self.apply(&mut after);
-            if after.tags.len() > MAX_TAGS {
-                return Err(ApiError::new(
-                    ErrorCode::InvalidParameterExceedLength,
-                    format!(
-                        "A resource may carry at most {MAX_TAGS} tags; this would make {}.",
-                        after.tags.len()
-                    ),
-                ));
-            }
+            crate::rules::tags::check_count(after.tags.len())?;
         }
         Ok(())
     }

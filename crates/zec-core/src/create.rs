@@ -2,13 +2,13 @@
 //! Pure: the store turns a plan into instances, handing out ids and addresses.
 
 use crate::atom::Atom;
-use crate::catalog::{Catalog, Login};
+use crate::catalog::Catalog;
 use crate::cidr::Ipv4Cidr;
 use crate::clock::Millis;
 use crate::instance::{AccountId, Disk, Instance, Internet, Pending};
 use crate::lifecycle::{Phase, Target};
-use crate::params::{at_least, at_most, length, max_items, one_of, required};
-use std::collections::HashSet;
+use crate::params::{at_least, at_most, one_of, required};
+use crate::rules::found;
 use std::net::Ipv4Addr;
 use zec_types::model::CreateZecInstancesRequest;
 use zec_types::{ApiError, ErrorCode, InstanceStatus};
@@ -31,9 +31,10 @@ pub const NETWORK_LINE_TYPES: &[&str] = &[
 pub const SYSTEM_DISK_MAX: i64 = 1024;
 pub const DATA_DISK_MIN: i64 = 20;
 pub const DATA_DISK_MAX: i64 = 32768;
-pub const MAX_TAGS: usize = 20;
+pub use crate::rules::login::{check_key_id, check_login, check_password};
+pub use crate::rules::names::check_instance_name;
+pub use crate::rules::tags::MAX_TAGS;
 pub const MAX_USER_DATA: usize = 16 * 1024;
-const PASSWORD_SPECIALS: &str = "~!@$^*-_=+|;:,.?";
 
 /// What one CreateZecInstances call will make: `names.len()` instances alike but for name,
 /// ids and addresses.
@@ -118,12 +119,7 @@ pub fn plan(
     let type_id = required("instanceType", &req.instance_type)?;
     let subnet_id = required("subnetId", &req.subnet_id)?;
 
-    let zone = catalog.zone(zone_id).ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::InvalidZoneNotFound,
-            format!("The specified zoneId `{zone_id}` is not found."),
-        )
-    })?;
+    let zone = catalog.zone(zone_id).ok_or_else(|| found::zone(zone_id))?;
     let itype = catalog
         .instance_type(type_id)
         .filter(|_| zone.instance_types.iter().any(|t| t == type_id))
@@ -142,18 +138,10 @@ pub fn plan(
     let image = catalog
         .image(image_id)
         .filter(|i| i.offered_in(zone_id))
-        .ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::InvalidImageNotFound,
-                format!("The image `{image_id}` is not found in zone `{zone_id}`."),
-            )
-        })?;
-    let subnet = catalog.subnet(subnet_id).ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::InvalidSubnetNotFound,
-            format!("The subnet `{subnet_id}` is not found."),
-        )
-    })?;
+        .ok_or_else(|| found::image_in_zone(image_id, zone_id))?;
+    let subnet = catalog
+        .subnet(subnet_id)
+        .ok_or_else(|| found::subnet(subnet_id))?;
     if subnet.region != zone.region {
         return Err(ApiError::new(
             ErrorCode::OperationDeniedSubnetZoneMismatch,
@@ -220,12 +208,7 @@ pub fn plan(
         Some(id) => catalog
             .security_group(id)
             .map(|s| s.id.as_str())
-            .ok_or_else(|| {
-                ApiError::new(
-                    ErrorCode::InvalidSecurityGroupNotFound,
-                    format!("The security group `{id}` is not found."),
-                )
-            })?,
+            .ok_or_else(|| found::security_group(id))?,
     };
     let lan_ip = match req.lan_ip.as_deref() {
         None => None,
@@ -383,102 +366,6 @@ pub fn instance_names(pattern: &str, count: usize) -> Result<Vec<String>, ApiErr
         .collect()
 }
 
-/// 2–63 letters, digits, `-` or `.`, starting and ending with a letter or digit.
-pub fn check_instance_name(name: &str) -> Result<(), ApiError> {
-    let n = name.chars().count();
-    if n < 2 {
-        return Err(ApiError::new(
-            ErrorCode::InvalidInstanceNameExceedMinimumLength,
-            format!("The instance name `{name}` is shorter than 2 characters."),
-        ));
-    }
-    if n > 63 {
-        return Err(ApiError::new(
-            ErrorCode::InvalidInstanceNameExceed,
-            format!("The instance name `{name}` is longer than 63 characters."),
-        ));
-    }
-    let ok_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '.';
-    let ends_ok = name.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && name.ends_with(|c: char| c.is_ascii_alphanumeric());
-    if !name.chars().all(ok_char) || !ends_ok {
-        return Err(ApiError::new(
-            ErrorCode::InvalidInstanceNameMalformed,
-            format!(
-                "The instance name `{name}` may hold only letters, digits, `-` and `.`, and must start and end with a letter or digit."
-            ),
-        ));
-    }
-    Ok(())
-}
-
-/// 8–16 characters from letters, digits and `~!@$^*-_=+|;:,.?`, with at least one of each kind.
-pub fn check_password(password: &str) -> Result<(), ApiError> {
-    let len = password.chars().count();
-    let allowed = |c: char| c.is_ascii_alphanumeric() || PASSWORD_SPECIALS.contains(c);
-    let ok = (8..=16).contains(&len)
-        && password.chars().all(allowed)
-        && password.chars().any(|c| c.is_ascii_alphabetic())
-        && password.chars().any(|c| c.is_ascii_digit())
-        && password.chars().any(|c| PASSWORD_SPECIALS.contains(c));
-    if ok {
-        Ok(())
-    } else {
-        Err(ApiError::new(
-            ErrorCode::InvalidPasswordMalformed,
-            format!(
-                "The password must be 8-16 characters with letters, digits and at least one of {PASSWORD_SPECIALS}."
-            ),
-        ))
-    }
-}
-
-/// Key pair ids look like `key-` and eight letters or digits.
-pub fn check_key_id(key_id: &str) -> Result<(), ApiError> {
-    let ok = key_id
-        .strip_prefix("key-")
-        .is_some_and(|s| s.len() == 8 && s.bytes().all(|b| b.is_ascii_alphanumeric()));
-    if ok {
-        Ok(())
-    } else {
-        Err(ApiError::new(
-            ErrorCode::InvalidKeyPairNotFound,
-            format!("The key pair `{key_id}` is not found."),
-        ))
-    }
-}
-
-/// Exactly one of a password and a key pair, unless the image takes neither.
-pub fn check_login(
-    password: Option<&str>,
-    key_id: Option<&str>,
-    login: Login,
-) -> Result<(), ApiError> {
-    let password = password.filter(|p| !p.is_empty());
-    let key_id = key_id.filter(|k| !k.is_empty());
-    match (login, password, key_id) {
-        (Login::None, Some(_), _) => Err(ApiError::new(
-            ErrorCode::InvalidImagePasswordNotSupport,
-            "This image does not take a password.",
-        )),
-        (Login::None, None, Some(_)) => Err(ApiError::new(
-            ErrorCode::InvalidImageKeyPairNotSupport,
-            "This image does not take a key pair.",
-        )),
-        (Login::None, None, None) => Ok(()),
-        (Login::Credentials, Some(_), Some(_)) => Err(ApiError::new(
-            ErrorCode::InvalidLoginSettingConflict,
-            "Give either `password` or `keyId`, not both.",
-        )),
-        (Login::Credentials, None, None) => Err(ApiError::new(
-            ErrorCode::InvalidPasswordKeyPairMissing,
-            "Give either `password` or `keyId`.",
-        )),
-        (Login::Credentials, Some(p), None) => check_password(p),
-        (Login::Credentials, None, Some(k)) => check_key_id(k),
-    }
-}
-
 fn disk_category<'a>(field: &str, category: Option<&'a str>) -> Result<&'a str, ApiError> {
     match category {
         None => Ok(DEFAULT_DISK_CATEGORY),
@@ -609,19 +496,10 @@ fn tags(req: &CreateZecInstancesRequest) -> Result<Vec<(String, String)>, ApiErr
         .as_ref()
         .map(|t| t.tags.as_slice())
         .unwrap_or_default();
-    max_items("tags.tags", tags, MAX_TAGS)?;
-    let mut seen = HashSet::new();
-    for t in tags {
-        length("tags.tags.key", &t.key, 1, 64)?;
-        // Values may be empty: the Terraform provider sends "" for a tag without one.
-        length("tags.tags.value", &t.value, 0, 64)?;
-        if !seen.insert(t.key.as_str()) {
-            return Err(ApiError::new(
-                ErrorCode::InvalidParameterValue,
-                format!("The tag key `{}` appears more than once.", t.key),
-            ));
-        }
-    }
+    crate::rules::tags::check(
+        "tags.tags",
+        tags.iter().map(|t| (t.key.as_str(), t.value.as_str())),
+    )?;
     Ok(tags
         .iter()
         .map(|t| (t.key.clone(), t.value.clone()))

@@ -15,6 +15,7 @@ pub mod instance;
 pub mod lifecycle;
 pub mod params;
 pub mod reset;
+pub mod rules;
 
 pub use atom::Atom;
 pub use catalog::Catalog;

@@ -22,15 +22,7 @@ pub fn plan(
     let image = catalog
         .image(image_id)
         .filter(|i| i.offered_in(&instance.zone_id))
-        .ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::InvalidImageNotFound,
-                format!(
-                    "The image `{image_id}` is not found in zone `{}`.",
-                    instance.zone_id
-                ),
-            )
-        })?;
+        .ok_or_else(|| crate::rules::found::image_in_zone(image_id, &instance.zone_id))?;
     if let Some(old) = catalog.image(&instance.image_id)
         && old.os_type != image.os_type
     {

@@ -26,6 +26,7 @@ use std::time::{Duration, Instant};
 use tracing::Instrument;
 use tracing::field::Empty;
 use zec_core::clock::wall_clock_millis;
+use zec_core::rules;
 use zec_types::error::echo;
 use zec_types::{Action, ApiError, ErrorCode, Service};
 
@@ -309,16 +310,10 @@ fn resolve(
 /// Step 5: a read-only credential only reads; only the root credential administers.
 fn authorize(caller: &Caller, action: Action) -> Result<(), ApiError> {
     if caller.scope.read_only && !action.is_read_only() {
-        return Err(ApiError::new(
-            ErrorCode::AuthFailureUnauthorizedOperation,
-            format!("This credential may only read (Describe* actions); {action} is refused."),
-        ));
+        return Err(rules::scope::read_only(action.name()));
     }
     if action.service() == Service::Admin && !caller.root {
-        return Err(ApiError::new(
-            ErrorCode::AuthFailureUnauthorizedOperation,
-            "The admin API takes the root credential only.",
-        ));
+        return Err(rules::scope::not_root());
     }
     Ok(())
 }

@@ -75,16 +75,17 @@ pub fn router(app: App) -> Router {
 /// error whose cause goes to the log only.
 pub fn store_error(e: StoreError) -> ApiError {
     match e {
-        StoreError::Api(e) => e,
-        e @ (StoreError::Pg(_) | StoreError::Backend(_) | StoreError::Closed) => {
-            tracing::error!(error = %e, "store unavailable");
+        StoreError::Refused(e) => e,
+        StoreError::Unavailable(why) => {
+            tracing::error!(error = %why, "store unavailable");
             ApiError::new(
                 zec_types::ErrorCode::ServiceTemporaryUnavailable,
                 "The service is temporarily unavailable; retry shortly.",
             )
         }
-        other => {
-            tracing::error!(error = %other, "store failure");
+        StoreError::Invalid(why) => ApiError::new(zec_types::ErrorCode::InvalidParameterValue, why),
+        StoreError::Internal(why) => {
+            tracing::error!(error = %why, "store failure");
             ApiError::internal()
         }
     }

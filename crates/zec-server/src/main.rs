@@ -103,7 +103,7 @@ fn serve(args: ServeArgs) -> Result<()> {
             timings: args.transition,
             catalog: Arc::new(catalog),
             faults: Arc::new(std::sync::Mutex::new(faults)),
-            pg: zec_store::postgres::PgSettings {
+            pg: zec_store::PgSettings {
                 idle_timeout: args.pg_idle_timeout,
                 lock_timeout: args.pg_lock_timeout,
             },

@@ -1,9 +1,11 @@
-//! Accounts, keys, tokens and resource groups: what the admin subcommands do and what the
-//! server makes sure of at start. The rules live here once; each backend supplies the few
-//! storage primitives of [`AdminDb`].
+//! Accounts, keys and tokens: what the admin subcommands do and what the server makes sure of
+//! at start. The rules live here once; each backend supplies the few storage primitives of
+//! [`AdminDb`]. (An account's default resource group is made by the store's writer, like every
+//! group, the first time the account is seen.)
 
 use crate::StoreError;
-use crate::directory::{AccessKey, Account, Directory, ResourceGroup, Scope, Token, token_hash};
+use crate::directory::{AccessKey, Account, Directory, Scope, Token, token_hash};
+use crate::kinds::ResourceGroup;
 use rand::RngExt;
 use rand::distr::{Alphanumeric, SampleString};
 use std::sync::Arc;
@@ -11,17 +13,15 @@ use zec_core::AccountId;
 use zec_core::clock::wall_clock_millis;
 
 pub const DEFAULT_ACCOUNT: &str = "default";
-pub const DEFAULT_GROUP_NAME: &str = "Default Resource Group";
 
 /// What a backend stores for the directory. Every change bumps what
 /// [`AdminDb::directory_version`] reads, so that running servers reload.
 pub trait AdminDb: Send {
-    /// Creates an account and its default group; `None` if the name is taken.
+    /// Creates an account; `None` if the name is taken.
     fn insert_account(
         &mut self,
         name: &str,
         created_at: i64,
-        default_group: &str,
     ) -> Result<Option<Account>, StoreError>;
     fn accounts(&mut self) -> Result<Vec<Account>, StoreError>;
     /// Inserts or replaces a key.
@@ -33,6 +33,7 @@ pub trait AdminDb: Send {
     /// Tokens with their hashes.
     fn tokens(&mut self) -> Result<Vec<(Token, Vec<u8>)>, StoreError>;
     fn remove_token(&mut self, account: AccountId, id: &str) -> Result<bool, StoreError>;
+    /// Every resource group (as the store last committed them).
     fn groups(&mut self) -> Result<Vec<ResourceGroup>, StoreError>;
     /// Changes whenever the directory may have changed.
     fn directory_version(&mut self) -> Result<i64, StoreError>;
@@ -67,7 +68,7 @@ pub(crate) fn new_uuid() -> String {
     )
 }
 
-/// Creates an account with its default resource group.
+/// Creates an account (a serving store gives it its default resource group).
 pub fn create_account(db: &mut dyn AdminDb, name: &str) -> Result<Account, StoreError> {
     let name = name.trim();
     if name.is_empty() || name.len() > 64 {
@@ -75,7 +76,7 @@ pub fn create_account(db: &mut dyn AdminDb, name: &str) -> Result<Account, Store
             "an account name is 1-64 characters".into(),
         ));
     }
-    db.insert_account(name, wall_clock_millis(), &new_uuid())?
+    db.insert_account(name, wall_clock_millis())?
         .ok_or_else(|| StoreError::Invalid(format!("account {name} already exists")))
 }
 
@@ -240,9 +241,6 @@ pub fn load_directory(db: &mut dyn AdminDb) -> Result<Directory, StoreError> {
         if let Ok(hash) = <[u8; 32]>::try_from(hash.as_slice()) {
             d.tokens.insert(hash, Arc::new(token));
         }
-    }
-    for g in db.groups()? {
-        d.groups.insert(g.id.clone(), g);
     }
     Ok(d)
 }

@@ -16,7 +16,7 @@ use zec_types::InstanceStatus;
 type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 #[derive(Debug, Default)]
-pub struct Index {
+pub struct InstanceIndex {
     /// Boxed: a hash table holds its values inline, and sizes itself to a power of two.
     instances: Map<u64, Box<Instance>>,
     accounts: Map<AccountId, AccountIndex>,
@@ -111,7 +111,25 @@ impl AccountIndex {
     }
 }
 
-impl Index {
+impl crate::kinds::KindIndex<Instance> for InstanceIndex {
+    fn get(&self, ordinal: u64) -> Option<&Instance> {
+        self.by_id(ordinal)
+    }
+
+    fn upsert(&mut self, doc: Instance) {
+        InstanceIndex::upsert(self, doc)
+    }
+
+    fn remove(&mut self, ordinal: u64) -> Option<Instance> {
+        InstanceIndex::remove(self, ordinal)
+    }
+
+    fn in_group(&self, account: AccountId, group: &str) -> usize {
+        self.group_size(account, group)
+    }
+}
+
+impl InstanceIndex {
     /// Room for `n` more instances, so that loading does not rehash.
     pub fn reserve(&mut self, n: usize) {
         self.instances.reserve(n);

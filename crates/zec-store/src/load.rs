@@ -1,46 +1,50 @@
-//! Loading every instance into memory at start: rows are read on the caller's thread, decoded
-//! on two others, and put into the index in creation order on a fourth. Decoding is most of a
-//! restart's work, and a restart with a million instances is meant to take seconds.
+//! Loading everything into memory at start. Instances, by far the most, are read on the
+//! caller's thread, decoded on two others, and put into the index in creation order on a
+//! fourth (decoding is most of a restart's work, and a restart with a million instances is
+//! meant to take seconds); the other kinds' tables are read after them.
 
-use crate::StoreError;
-use crate::alloc::Allocator;
-use crate::index::Index;
+use crate::core::State;
+use crate::error::{DbResult, StoreError};
+use crate::kinds::{self, Changes, Document, Indexes, ReadRows};
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 use std::sync::mpsc::sync_channel;
 use std::sync::{Arc, Mutex};
-use zec_core::{Catalog, Instance, Millis};
+use zec_core::{Catalog, Instance};
 
-/// Everything the store starts from.
+/// Everything the store starts from: the indexes, and the state that goes with them.
 pub(crate) struct Loaded {
-    pub index: Index,
-    pub due: BinaryHeap<Reverse<(Millis, u64)>>,
-    pub alloc: Allocator,
-    /// The largest instance id (or stored id watermark) seen.
-    pub last_id: u64,
+    pub indexes: Indexes,
+    pub state: State,
 }
 
 impl Loaded {
     fn add(&mut self, instance: Instance, catalog: &Catalog) {
-        if let Some(p) = instance.pending {
-            self.due.push(Reverse((p.due, instance.id)));
+        if let Some(due) = instance.due() {
+            self.state
+                .due
+                .push(Reverse((due, Instance::KIND, instance.id)));
         }
-        let pool = catalog
-            .region(&instance.region_id)
-            .map(|r| r.public_ipv4_pool);
-        self.alloc.claim(&instance, pool);
-        self.last_id = self.last_id.max(instance.id);
-        self.index.upsert(instance);
+        instance.hold(&mut self.state, catalog);
+        self.state.last_ordinal = self.state.last_ordinal.max(instance.id);
+        self.indexes.instances.upsert(instance);
+    }
+
+    /// The documents of another kind's table.
+    pub fn add_rows(
+        &mut self,
+        table: &str,
+        rows: ReadRows,
+        catalog: &Catalog,
+    ) -> Result<(), StoreError> {
+        let mut changes = Changes::default();
+        changes.read(table, rows, 0)?;
+        kinds::catch_up(&mut self.indexes, changes, &mut self.state, catalog);
+        Ok(())
     }
 }
 
-/// An instance as stored: its JSON document.
-pub(crate) fn encode(i: &Instance) -> Result<Vec<u8>, StoreError> {
-    serde_json::to_vec(i).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
 pub(crate) fn decode(id: i64, doc: &[u8]) -> Result<Instance, StoreError> {
-    serde_json::from_slice(doc).map_err(|e| StoreError::Corrupt(format!("instance {id}: {e}")))
+    kinds::decode(Instance::TABLE, id as u64, doc)
 }
 
 /// Rows per unit of decoding work.
@@ -55,8 +59,8 @@ pub(crate) fn load(
     count: usize,
     last_id: u64,
     catalog: &Catalog,
-    read: impl FnOnce(&mut Sink<'_>) -> Result<(), StoreError>,
-) -> Result<Loaded, StoreError> {
+    read: impl FnOnce(&mut Sink<'_>) -> DbResult<()>,
+) -> DbResult<Loaded> {
     type Chunk = (usize, Vec<(i64, Vec<u8>)>);
     type Decoded = (usize, Result<Vec<Instance>, StoreError>);
 
@@ -81,12 +85,13 @@ pub(crate) fn load(
         drop(done_tx);
         let builder = scope.spawn(move || {
             let mut loaded = Loaded {
-                index: Index::default(),
-                due: BinaryHeap::new(),
-                alloc: Allocator::default(),
-                last_id,
+                indexes: Indexes::default(),
+                state: State {
+                    last_ordinal: last_id,
+                    ..State::default()
+                },
             };
-            loaded.index.reserve(count);
+            loaded.indexes.instances.reserve(count);
             // Chunks arrive in any order; they go into the index in creation order.
             let mut waiting = std::collections::BTreeMap::new();
             let mut next = 0;
@@ -119,7 +124,7 @@ pub(crate) fn load(
         drop(raw_tx);
         let loaded = builder
             .join()
-            .unwrap_or_else(|_| Err(StoreError::Corrupt("loading the index panicked".into())));
-        read.and(loaded)
+            .unwrap_or_else(|_| Err(StoreError::Internal("loading the index panicked".into())));
+        read.and(loaded.map_err(Into::into))
     })
 }

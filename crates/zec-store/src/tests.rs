@@ -1,8 +1,9 @@
 //! The store as its users see it: writes, deadlines, restarts.
 
 use super::*;
-use zec_core::ManualClock;
+use std::time::Duration;
 use zec_core::create::plan;
+use zec_core::{AccountId, Change, ManualClock, Millis, Operation, Page};
 use zec_types::InstanceStatus as S;
 use zec_types::model::CreateZecInstancesRequest;
 
@@ -100,6 +101,9 @@ impl Fixture {
             })
             .await
             .unwrap();
+        for account in [1, 2] {
+            store.default_group(account).await.unwrap();
+        }
         store
     }
 
@@ -121,8 +125,8 @@ fn request(count: i64) -> CreateZecInstancesRequest {
     }
 }
 
-fn default_group(store: &Store, account: AccountId) -> String {
-    store.directory().default_group(account).unwrap().id.clone()
+async fn default_group(store: &Store, account: AccountId) -> String {
+    store.default_group(account).await.unwrap().id
 }
 
 async fn create(store: &Store, account: AccountId, count: i64) -> Vec<Instance> {
@@ -130,7 +134,7 @@ async fn create(store: &Store, account: AccountId, count: i64) -> Vec<Instance> 
         &request(count),
         store.catalog(),
         account,
-        &default_group(store, account),
+        &default_group(store, account).await,
     )
     .unwrap();
     store.create_instances(account, p).await.unwrap().instances
@@ -213,14 +217,15 @@ async fn a_full_subnet_fails_the_whole_request_and_leaks_nothing(f: Fixture) {
     let store = f.open().await;
     let mut catalog = Catalog::builtin();
     catalog.subnets[0].cidr = "10.16.0.0/29".parse().unwrap(); // 5 assignable addresses
+    let group = default_group(&store, 1).await;
     let small = |count| {
-        let p = plan(&request(count), &catalog, 1, &default_group(&store, 1)).unwrap();
+        let p = plan(&request(count), &catalog, 1, &group).unwrap();
         store.create_instances(1, p)
     };
     small(3).await.unwrap();
     let err = small(3).await.unwrap_err();
     assert!(
-        matches!(&err, StoreError::Api(e) if e.code == zec_types::ErrorCode::InvalidSubnetIpv4Insufficient),
+        matches!(&err, StoreError::Refused(e) if e.code == zec_types::ErrorCode::InvalidSubnetIpv4Insufficient),
         "{err}"
     );
     assert_eq!(statuses(&store, 1).await.len(), 3);
@@ -299,7 +304,7 @@ async fn an_unknown_or_foreign_id_fails_the_whole_batch(f: Fixture) {
             .await
             .unwrap_err();
         assert!(
-            matches!(&err, StoreError::Api(e) if e.code == zec_types::ErrorCode::InvalidInstanceNotFound),
+            matches!(&err, StoreError::Refused(e) if e.code == zec_types::ErrorCode::InvalidInstanceNotFound),
             "{err}"
         );
     }
@@ -326,12 +331,12 @@ async fn release_twice_purges_and_frees_the_address(f: Fixture) {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, StoreError::Api(e) if e.code == zec_types::ErrorCode::InvalidInstanceNotFound)
+        matches!(err, StoreError::Refused(e) if e.code == zec_types::ErrorCode::InvalidInstanceNotFound)
     );
     assert_eq!(store.subnet_usage(1, "1272168087751233112", None), 0);
     let mut req = request(1);
     req.lan_ip = Some(first.private_ipv4.to_string());
-    let p = plan(&req, store.catalog(), 1, &default_group(&store, 1)).unwrap();
+    let p = plan(&req, store.catalog(), 1, &default_group(&store, 1).await).unwrap();
     let again = store.create_instances(1, p).await.unwrap();
     assert_eq!(
         again.instances[0].private_ipv4, first.private_ipv4,
@@ -406,12 +411,12 @@ async fn resource_groups_are_made_renamed_and_deleted_only_when_empty(f: Fixture
         .await
         .unwrap()
         .id;
-    let default = store.directory().default_group(account).unwrap().clone();
+    let default = store.default_group(account).await.unwrap();
     let g = store.create_group(account, "web".into()).await.unwrap();
-    assert_eq!(store.directory().group(account, &g.id).unwrap().name, "web");
+    assert_eq!(store.group(account, &g.id).unwrap().name, "web");
     let dup = store.create_group(account, "web".into()).await.unwrap_err();
     assert!(
-        matches!(dup, StoreError::Api(e) if e.code == zec_types::ErrorCode::InvalidParameterValue)
+        matches!(dup, StoreError::Refused(e) if e.code == zec_types::ErrorCode::InvalidParameterValue)
     );
     store
         .rename_group(account, g.id.clone(), "frontend".into())
@@ -432,7 +437,7 @@ async fn resource_groups_are_made_renamed_and_deleted_only_when_empty(f: Fixture
         .unwrap();
     let full = store.delete_group(account, g.id.clone()).await.unwrap_err();
     assert!(
-        matches!(full, StoreError::Api(e) if e.code == zec_types::ErrorCode::OperationDeniedResourceGroupNotEmpty)
+        matches!(full, StoreError::Refused(e) if e.code == zec_types::ErrorCode::OperationDeniedResourceGroupNotEmpty)
     );
     let scoped = store
         .operate(
@@ -445,7 +450,7 @@ async fn resource_groups_are_made_renamed_and_deleted_only_when_empty(f: Fixture
         .await
         .unwrap_err();
     assert!(
-        matches!(scoped, StoreError::Api(e) if e.code == zec_types::ErrorCode::AuthFailureUnauthorizedOperation)
+        matches!(scoped, StoreError::Refused(e) if e.code == zec_types::ErrorCode::AuthFailureUnauthorizedOperation)
     );
     store
         .operate(
@@ -469,20 +474,20 @@ async fn resource_groups_are_made_renamed_and_deleted_only_when_empty(f: Fixture
         .await
         .unwrap_err();
     assert!(
-        matches!(gone, StoreError::Api(e) if e.code == zec_types::ErrorCode::OperationFailedResourceGroupNotFound)
+        matches!(gone, StoreError::Refused(e) if e.code == zec_types::ErrorCode::OperationFailedResourceGroupNotFound)
     );
     let default_delete = store
         .delete_group(account, default.id.clone())
         .await
         .unwrap_err();
     assert!(
-        matches!(default_delete, StoreError::Api(e) if e.code == zec_types::ErrorCode::OperationDeniedDefaultResourceGroup)
+        matches!(default_delete, StoreError::Refused(e) if e.code == zec_types::ErrorCode::OperationDeniedDefaultResourceGroup)
     );
     drop(store);
     // Durable.
     let store = f.open().await;
-    assert!(store.directory().group(account, &g.id).is_none());
-    assert_eq!(store.directory().groups_of(account).len(), 1);
+    assert!(store.group(account, &g.id).is_none());
+    assert_eq!(store.groups_of(account).len(), 1);
 }
 
 async fn accounts_keys_and_tokens_are_kept_and_checked(f: Fixture) {
@@ -599,7 +604,7 @@ mod replicas {
             .map(|i| i.id)
             .collect();
         assert_eq!(seen, made.iter().map(|i| i.id).collect::<Vec<_>>());
-        assert_eq!(b.directory().group(1, &g.id).unwrap().name, "web");
+        assert_eq!(b.group(1, &g.id).unwrap().name, "web");
         // And the other way round, with ids and addresses never handed out twice.
         let more = create(&b, 1, 3).await;
         a.sync().await.unwrap();
@@ -771,21 +776,24 @@ mod replicas {
         };
         let catalog = a.catalog().clone();
         let (from_start, up_to_date) = std::thread::spawn(move || {
-            let mut o = crate::postgres::open(&url, catalog, &Default::default()).unwrap();
-            (o.follow.poll(0).unwrap(), o.follow.poll(o.seq).unwrap())
+            let mut o = crate::backend::postgres::open(&url, catalog, &Default::default()).unwrap();
+            let follow = o.follow.as_mut().unwrap();
+            (follow.poll(0).unwrap(), follow.poll(o.seq).unwrap())
         })
         .join()
         .unwrap();
         match from_start {
-            crate::journal::CatchUp::Reload { loaded, groups, .. } => {
-                assert!(loaded.index.by_id(made[2].id).is_some());
-                assert!(loaded.index.by_id(made[0].id).is_none());
-                assert!(loaded.index.by_id(made[1].id).is_none());
-                assert_eq!(groups.len(), 2, "the two accounts' default groups");
+            crate::core::CatchUp::Reload { loaded, .. } => {
+                let instances = &loaded.indexes.instances;
+                assert!(instances.by_id(made[2].id).is_some());
+                assert!(instances.by_id(made[0].id).is_none());
+                assert!(instances.by_id(made[1].id).is_none());
+                let groups = [1, 2].map(|a| loaded.indexes.groups.of_account(a).count());
+                assert_eq!(groups, [1, 1], "the two accounts' default groups");
             }
             _ => panic!("a replica behind the pruned tombstones must reload"),
         }
-        assert!(matches!(up_to_date, crate::journal::CatchUp::Nothing));
+        assert!(matches!(up_to_date, crate::core::CatchUp::Nothing));
     }
 
     #[tokio::test]
@@ -811,16 +819,13 @@ mod replicas {
         // works, on a new connection that holds the replica number again.
         let mut made = None;
         for _ in 0..3 {
-            let p = plan(&request(2), a.catalog(), 1, &default_group(&a, 1)).unwrap();
+            let p = plan(&request(2), a.catalog(), 1, &default_group(&a, 1).await).unwrap();
             match a.create_instances(1, p).await {
                 Ok(c) => {
                     made = Some(c.instances);
                     break;
                 }
-                Err(e) => assert!(
-                    matches!(e, StoreError::Pg(_) | StoreError::Backend(_)),
-                    "{e}"
-                ),
+                Err(e) => assert!(matches!(e, StoreError::Unavailable(_)), "{e}"),
             }
         }
         let made = made.expect("the writer reconnects");

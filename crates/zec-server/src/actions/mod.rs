@@ -12,9 +12,9 @@ use crate::{App, store_error};
 use axum::response::Response;
 use zec_core::ids::parse_id;
 use zec_core::params::{max_items, required};
-use zec_core::{Atom, Change, Instance, Operation};
+use zec_core::{Atom, Change, Instance, Operation, rules};
 use zec_store::{InstanceQuery, Operated};
-use zec_types::{Action, ApiError, ErrorCode};
+use zec_types::{Action, ApiError};
 
 pub use admin::known_action;
 
@@ -73,10 +73,7 @@ pub fn check_group_allowed(req: &VerifiedRequest, group: &str) -> Result<(), Api
     if req.caller.scope.allows_group(group) {
         Ok(())
     } else {
-        Err(ApiError::new(
-            ErrorCode::AuthFailureUnauthorizedOperation,
-            format!("This credential may not use the resource group `{group}`."),
-        ))
+        Err(rules::scope::group(group))
     }
 }
 
@@ -85,10 +82,7 @@ pub fn check_unscoped(req: &VerifiedRequest) -> Result<(), ApiError> {
     if req.caller.scope.groups.is_empty() {
         Ok(())
     } else {
-        Err(ApiError::new(
-            ErrorCode::AuthFailureUnauthorizedOperation,
-            "A credential limited to resource groups may not manage resource groups.",
-        ))
+        Err(rules::scope::groups_unmanageable())
     }
 }
 
@@ -108,10 +102,7 @@ pub fn instance_id(s: &str) -> Result<u64, ApiError> {
 }
 
 pub fn not_found(id: &str) -> ApiError {
-    ApiError::new(
-        ErrorCode::InvalidInstanceNotFound,
-        format!("The instance `{id}` is not found."),
-    )
+    rules::found::instance(id)
 }
 
 /// The instance an action that takes `instanceId` works on. A credential limited to resource
@@ -135,13 +126,7 @@ pub fn check_instance_in_scope(req: &VerifiedRequest, i: &Instance) -> Result<()
     if req.caller.scope.allows_group(&i.resource_group_id) {
         Ok(())
     } else {
-        Err(ApiError::new(
-            ErrorCode::AuthFailureUnauthorizedOperation,
-            format!(
-                "The instance `{}` is in a resource group this credential may not touch.",
-                i.id
-            ),
-        ))
+        Err(rules::scope::instance(i.id))
     }
 }
 

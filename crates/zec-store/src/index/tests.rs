@@ -11,8 +11,8 @@ fn page(size: i64, num: i64) -> Page {
     Page::from_request(Some(size), Some(num)).unwrap()
 }
 
-fn filled(n: u64) -> Index {
-    let mut ix = Index::default();
+fn filled(n: u64) -> InstanceIndex {
+    let mut ix = InstanceIndex::default();
     for id in 1..=n {
         let group = if id % 2 == 0 { "even" } else { "odd" };
         ix.upsert(instance(id, 1, group));
@@ -199,7 +199,7 @@ fn planned_queries_agree_with_a_scan_of_every_instance() {
     let groups = ["g1", "g2", "g3"];
     let names = ["web-1", "Web-2", "db-main", "cache", "web-db"];
     let statuses = [S::Running, S::Stopped, S::Deploying];
-    let mut ix = Index::default();
+    let mut ix = InstanceIndex::default();
     let mut all = Vec::new();
     for id in 1..=1500u64 {
         let mut i = instance(id, 1 + (id % 2) as i64, groups[next(3) as usize]);

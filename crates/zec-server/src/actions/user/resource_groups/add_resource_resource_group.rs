@@ -6,7 +6,7 @@ use crate::actions::{MAX_IDS, check_group_allowed, operate};
 use crate::request::{Reply, VerifiedRequest};
 use zec_core::ids::parse_id;
 use zec_core::params::{max_items, required};
-use zec_core::{Atom, Change, Operation};
+use zec_core::{Atom, Change, Operation, rules};
 use zec_types::model::{AddResourceResourceGroupRequest, Empty};
 use zec_types::{ApiError, ErrorCode};
 
@@ -23,15 +23,9 @@ pub async fn handle(
         .ok_or_else(|| ApiError::missing("resources"))?;
     max_items("resources", resources, MAX_IDS)?;
     check_group_allowed(req, group)?;
-    let not_found = |id: &str| {
-        ApiError::new(
-            ErrorCode::OperationFailedResourceNotFound,
-            format!("The resource `{id}` is not found."),
-        )
-    };
     let ids = resources
         .iter()
-        .map(|s| parse_id(s.trim()).ok_or_else(|| not_found(s)))
+        .map(|s| parse_id(s.trim()).ok_or_else(|| rules::found::resource(s)))
         .collect::<Result<Vec<_>, _>>()?;
     let change = Change::ResourceGroup(Atom::new(group));
     operate(app, req, ids, Operation::ModifyAttributes, change)

@@ -1,9 +1,10 @@
 //! CreateResourceGroup: a new, empty group; names are unique within an account.
 
-use super::describe_resource_groups::{check_name, view};
+use super::describe_resource_groups::view;
 use crate::actions::check_unscoped;
 use crate::request::{Reply, VerifiedRequest};
 use crate::{App, store_error};
+use zec_core::rules::names::check_group_name;
 use zec_types::ApiError;
 use zec_types::model::{CreateResourceGroupRequest, ResourceGroup};
 
@@ -13,7 +14,7 @@ pub async fn handle(
     r: CreateResourceGroupRequest,
 ) -> Result<Reply<ResourceGroup>, ApiError> {
     check_unscoped(req)?;
-    let name = check_name(&r.name)?;
+    let name = check_group_name(&r.name)?;
     let g = app
         .store
         .create_group(req.caller.account, name)

@@ -12,10 +12,15 @@ pub async fn handle(
     req: &VerifiedRequest,
     _: Empty,
 ) -> Result<Reply<DescribeResourceGroupsResponse>, ApiError> {
-    let directory = app.store.directory();
-    let resource_groups = directory
+    // An account made a moment ago gets its default group first.
+    app.store
+        .default_group(req.caller.account)
+        .await
+        .map_err(crate::store_error)?;
+    let resource_groups = app
+        .store
         .groups_of(req.caller.account)
-        .into_iter()
+        .iter()
         .filter(|g| req.caller.scope.allows_group(&g.id))
         .map(view)
         .collect();
@@ -30,14 +35,4 @@ pub fn view(g: &zec_store::ResourceGroup) -> ResourceGroup {
         name: g.name.clone(),
         create_time: format_api_time(g.created_at),
     }
-}
-
-/// A group name: 1–64 characters, not blank.
-pub fn check_name(name: &Option<String>) -> Result<String, ApiError> {
-    let name = zec_core::params::required("name", name)?.trim();
-    if name.is_empty() {
-        return Err(ApiError::missing("name"));
-    }
-    zec_core::params::length("name", name, 1, 64)?;
-    Ok(name.to_owned())
 }

@@ -6,8 +6,8 @@ use crate::actions::{fuzzy, non_empty};
 use crate::request::{Reply, VerifiedRequest};
 use zec_core::Page;
 use zec_core::params::{max_items, required};
+use zec_types::ApiError;
 use zec_types::model::{DescribeImagesRequest, DescribeImagesResponse, ImageInfo, Tags};
-use zec_types::{ApiError, ErrorCode};
 
 pub async fn handle(
     app: &App,
@@ -17,10 +17,7 @@ pub async fn handle(
     let zone_id = required("zoneId", &r.zone_id)?;
     let catalog = app.store.catalog();
     if catalog.zone(zone_id).is_none() {
-        return Err(ApiError::new(
-            ErrorCode::InvalidZoneNotFound,
-            format!("The specified zoneId `{zone_id}` is not found."),
-        ));
+        return Err(zec_core::rules::found::zone(zone_id));
     }
     let page = Page::from_request(r.page_size, r.page_num)?;
     let ids = r.image_ids.clone().filter(|v| !v.is_empty());

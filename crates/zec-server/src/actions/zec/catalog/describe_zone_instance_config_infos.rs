@@ -4,11 +4,11 @@
 use crate::App;
 use crate::actions::non_empty;
 use crate::request::{Reply, VerifiedRequest};
+use zec_types::ApiError;
 use zec_types::model::{
     DescribeZoneInstanceConfigInfosRequest, DescribeZoneInstanceConfigInfosResponse,
     InstanceTypeQuotaItem,
 };
-use zec_types::{ApiError, ErrorCode};
 
 pub async fn handle(
     app: &App,
@@ -20,10 +20,7 @@ pub async fn handle(
     if let Some(z) = &zone_filter
         && catalog.zone(z).is_none()
     {
-        return Err(ApiError::new(
-            ErrorCode::InvalidZoneNotFound,
-            format!("The specified zoneId `{z}` is not found."),
-        ));
+        return Err(zec_core::rules::found::zone(z));
     }
     let type_filter = non_empty(&r.instance_type);
     let mut set = Vec::new();

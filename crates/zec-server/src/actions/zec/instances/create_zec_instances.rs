@@ -4,9 +4,9 @@
 
 use crate::request::{Reply, VerifiedRequest};
 use crate::{App, store_error};
-use zec_core::create;
+use zec_core::{create, rules};
+use zec_types::ApiError;
 use zec_types::model::{CreateZecInstancesRequest, CreateZecInstancesResponse, DiskWithInstance};
-use zec_types::{ApiError, ErrorCode};
 
 pub async fn handle(
     app: &App,
@@ -14,18 +14,16 @@ pub async fn handle(
     r: CreateZecInstancesRequest,
 ) -> Result<Reply<CreateZecInstancesResponse>, ApiError> {
     let account = req.caller.account;
-    let directory = app.store.directory();
     let group = match crate::actions::non_empty(&r.resource_group_id) {
-        Some(id) => directory.group(account, &id).ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::OperationFailedResourceGroupNotFound,
-                format!("The resource group `{id}` is not found."),
-            )
-        })?,
-        None => directory.default_group(account).ok_or_else(|| {
-            tracing::error!(account, "account has no default resource group");
-            ApiError::internal()
-        })?,
+        Some(id) => app
+            .store
+            .group(account, &id)
+            .ok_or_else(|| rules::found::group(&id))?,
+        None => app
+            .store
+            .default_group(account)
+            .await
+            .map_err(store_error)?,
     };
     crate::actions::check_group_allowed(req, &group.id)?;
     let plan = create::plan(&r, app.store.catalog(), account, &group.id)?;

@@ -3,10 +3,11 @@
 use crate::actions::{id_filter, non_empty};
 use crate::request::{Reply, VerifiedRequest};
 use crate::{App, store_error};
+use std::collections::HashMap;
 use zec_core::clock::format_api_time;
 use zec_core::params::{max_items, one_of};
 use zec_core::{Instance, Page};
-use zec_store::{Directory, InstanceQuery};
+use zec_store::InstanceQuery;
 use zec_types::model::{
     DescribeInstancesRequest, DescribeInstancesResponse, InstanceDataDisk, InstanceInfo,
     InstanceOptions, NicInfo, ResourceGroupInfo, SystemDisk, Tag, Tags,
@@ -36,10 +37,20 @@ pub async fn handle(
         .describe_instances(req.caller.account, &query, page)
         .await
         .map_err(store_error)?;
-    let directory = app.store.directory();
+    let groups: HashMap<String, String> = app
+        .store
+        .groups_of(req.caller.account)
+        .into_iter()
+        .map(|g| (g.id, g.name))
+        .collect();
+    let group_name = |id: &str| groups.get(id).map(String::as_str).unwrap_or_default();
     Ok(Reply::Json(DescribeInstancesResponse {
         total_count: listing.total,
-        data_set: listing.items.iter().map(|i| info(i, &directory)).collect(),
+        data_set: listing
+            .items
+            .iter()
+            .map(|i| info(i, group_name(&i.resource_group_id)))
+            .collect(),
     }))
 }
 
@@ -83,13 +94,10 @@ fn query(r: &DescribeInstancesRequest) -> Result<InstanceQuery, ApiError> {
 
 /// An instance as DescribeInstances shows it: every field populated, nested objects and lists
 /// never null (spec §5; the Python SDK needs them present).
-pub fn info(i: &Instance, directory: &Directory) -> InstanceInfo {
+pub fn info(i: &Instance, group_name: &str) -> InstanceInfo {
     let id = i.id.to_string();
     let created = format_api_time(i.created_at);
-    let group_name = directory
-        .group(i.account, &i.resource_group_id)
-        .map(|g| g.name.clone())
-        .unwrap_or_default();
+    let group_name = group_name.to_owned();
     let tags = Tags {
         tags: i
             .tags

@@ -1,9 +1,9 @@
 //! DescribeVpcs: the catalog's VPCs, as every account sees them (in its default resource
 //! group), with the account's own address usage.
 
-use crate::App;
 use crate::actions::{fuzzy, non_empty};
 use crate::request::{Reply, VerifiedRequest};
+use crate::{App, store_error};
 use zec_core::Page;
 use zec_core::catalog::CATALOG_CREATE_TIME;
 use zec_core::params::max_items;
@@ -24,10 +24,12 @@ pub async fn handle(
     }
     let account = req.caller.account;
     let groups = crate::actions::allowed_groups(req);
-    let directory = app.store.directory();
-    let group = directory.default_group(account);
-    let in_group =
-        non_empty(&r.resource_group_id).is_none_or(|g| group.is_some_and(|own| own.id == g));
+    let group = app
+        .store
+        .default_group(account)
+        .await
+        .map_err(store_error)?;
+    let in_group = non_empty(&r.resource_group_id).is_none_or(|g| group.id == g);
     let untagged =
         r.tag_keys.as_ref().is_none_or(Vec::is_empty) && r.tags.as_ref().is_none_or(Vec::is_empty);
     let catalog = app.store.catalog();
@@ -60,8 +62,8 @@ pub async fn handle(
             security_group_id: v.security_group.clone(),
             dns_zone_ids: Vec::new(),
             resource_group: ResourceGroupInfo {
-                resource_group_id: group.map(|g| g.id.clone()).unwrap_or_default(),
-                resource_group_name: group.map(|g| g.name.clone()).unwrap_or_default(),
+                resource_group_id: group.id.clone(),
+                resource_group_name: group.name.clone(),
             },
             tags: Tags::default(),
         })

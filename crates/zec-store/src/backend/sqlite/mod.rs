@@ -4,12 +4,14 @@
 mod admin;
 mod schema;
 
-use crate::StoreError;
-use crate::journal::{CatchUp, Journal, Overlay};
-use crate::load::{Loaded, encode, load};
+use crate::backend::{Journal, Parts};
+use crate::core::CatchUp;
+use crate::directory::Directory;
+use crate::error::{DbResult, StoreError};
+use crate::kinds::{self, Changes, TABLES};
+use crate::load::{Loaded, load};
 pub use admin::SqliteAdmin;
 use rusqlite::{Connection, OpenFlags, params};
-use std::fs::File;
 use std::path::Path;
 use std::time::Duration;
 use zec_core::Catalog;
@@ -27,17 +29,19 @@ const DATA_FILES: [&str; 4] = [DB_FILE, "zecd.db-wal", "zecd.db-shm", "zecd.lock
 /// warning.
 pub(crate) fn prepare_data_dir(dir: &Path) -> Result<(), StoreError> {
     use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+    let io = |e: std::io::Error| StoreError::from(crate::error::DbError::from(e));
     std::fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
-        .create(dir)?;
+        .create(dir)
+        .map_err(io)?;
     let narrow = |path: &Path, mode: u32| -> Result<(), StoreError> {
         let Ok(meta) = std::fs::metadata(path) else {
             return Ok(());
         };
         let had = meta.permissions().mode() & 0o777;
         if had & !mode != 0 {
-            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).map_err(io)?;
             tracing::warn!(
                 path = %path.display(),
                 was = format!("{had:o}"),
@@ -49,12 +53,13 @@ pub(crate) fn prepare_data_dir(dir: &Path) -> Result<(), StoreError> {
     };
     // A directory that holds other things than zecd's (a home directory, /tmp) is the
     // user's to set; zecd's files are narrowed anyway.
-    let ours = std::fs::read_dir(dir)?
+    let ours = std::fs::read_dir(dir)
+        .map_err(io)?
         .filter_map(Result::ok)
         .all(|e| DATA_FILES.iter().any(|f| e.file_name() == *f));
     if ours {
         narrow(dir, 0o700)?;
-    } else if std::fs::metadata(dir)?.permissions().mode() & 0o077 != 0 {
+    } else if std::fs::metadata(dir).map_err(io)?.permissions().mode() & 0o077 != 0 {
         tracing::warn!(
             path = %dir.display(),
             "the data directory holds other files and others may read it; zecd's own files are \
@@ -66,7 +71,8 @@ pub(crate) fn prepare_data_dir(dir: &Path) -> Result<(), StoreError> {
         .create(true)
         .append(true)
         .mode(0o600)
-        .open(dir.join(DB_FILE))?;
+        .open(dir.join(DB_FILE))
+        .map_err(io)?;
     for file in DATA_FILES {
         narrow(&dir.join(file), 0o600)?;
     }
@@ -75,6 +81,10 @@ pub(crate) fn prepare_data_dir(dir: &Path) -> Result<(), StoreError> {
 
 /// Opens (creating if needed) the database and brings its schema up to date.
 pub(crate) fn open_connection(path: &Path) -> Result<Connection, StoreError> {
+    Ok(open_db(path)?)
+}
+
+fn open_db(path: &Path) -> DbResult<Connection> {
     let mut conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -91,7 +101,8 @@ pub(crate) fn open_connection(path: &Path) -> Result<Connection, StoreError> {
             "{} has schema version {version}, newer than this zecd understands ({}); use a newer zecd",
             path.display(),
             schema::VERSION
-        )));
+        ))
+        .into());
     }
     schema::migrate(&mut conn)?;
     Ok(conn)
@@ -99,9 +110,48 @@ pub(crate) fn open_connection(path: &Path) -> Result<Connection, StoreError> {
 
 /// The writer's journal: one transaction per round, `synchronous=FULL`.
 pub(crate) struct SqliteJournal {
-    pub conn: Connection,
+    conn: Connection,
     /// Log positions only order this process's own rounds.
-    pub seq: u64,
+    seq: u64,
+}
+
+impl SqliteJournal {
+    fn write(&mut self, changes: &Changes, last_ordinal: u64) -> DbResult<()> {
+        let tx = self.conn.transaction()?;
+        for (table, rows) in changes.rows()? {
+            if rows.is_empty() {
+                continue;
+            }
+            let mut upsert = tx.prepare_cached(&format!(
+                "INSERT INTO {table} (id, account_id, due_at, doc) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(id) DO UPDATE SET
+                     account_id = excluded.account_id, due_at = excluded.due_at, doc = excluded.doc"
+            ))?;
+            let mut delete = tx.prepare_cached(&format!("DELETE FROM {table} WHERE id = ?1"))?;
+            for row in rows {
+                let id = kinds::db_id(row.ordinal)?;
+                match row.doc {
+                    Some(doc) => {
+                        upsert.execute(params![id, row.account, row.due, doc])?;
+                    }
+                    None => {
+                        delete.execute([id])?;
+                    }
+                }
+            }
+        }
+        let mut meta = tx.prepare_cached(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        )?;
+        meta.execute(["last_id", &last_ordinal.to_string()])?;
+        if let Some(t) = changes.clock {
+            meta.execute([crate::admin::MANUAL_CLOCK_KEY, &t.to_string()])?;
+        }
+        drop(meta);
+        tx.commit()?;
+        Ok(())
+    }
 }
 
 impl Journal for SqliteJournal {
@@ -110,62 +160,8 @@ impl Journal for SqliteJournal {
         Ok(CatchUp::Nothing)
     }
 
-    fn commit(&mut self, overlay: &Overlay, last_id: u64) -> Result<u64, StoreError> {
-        let tx = self.conn.transaction()?;
-        {
-            let mut upsert = tx.prepare_cached(
-                "INSERT INTO instances (id, account_id, due_at, doc) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT(id) DO UPDATE SET due_at = excluded.due_at, doc = excluded.doc",
-            )?;
-            let mut delete = tx.prepare_cached("DELETE FROM instances WHERE id = ?1")?;
-            for (id, row) in &overlay.rows {
-                match row {
-                    Some(i) => {
-                        upsert.execute(params![
-                            db_id(i.id)?,
-                            i.account,
-                            i.pending.map(|p| p.due),
-                            encode(i)?
-                        ])?;
-                    }
-                    None => {
-                        delete.execute([db_id(*id)?])?;
-                    }
-                }
-            }
-            let mut meta = tx.prepare_cached(
-                "INSERT INTO meta (key, value) VALUES (?1, ?2)
-                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            )?;
-            meta.execute(["last_id", &last_id.to_string()])?;
-            let mut put_group = tx.prepare_cached(
-                "INSERT INTO resource_groups (id, account_id, name, is_default, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT(id) DO UPDATE SET name = excluded.name",
-            )?;
-            let mut delete_group =
-                tx.prepare_cached("DELETE FROM resource_groups WHERE id = ?1")?;
-            for (id, group) in &overlay.groups {
-                match group {
-                    Some(g) => {
-                        put_group.execute(params![
-                            g.id,
-                            g.account,
-                            g.name,
-                            g.is_default,
-                            g.created_at
-                        ])?;
-                    }
-                    None => {
-                        delete_group.execute([id])?;
-                    }
-                }
-            }
-            if let Some(t) = overlay.clock {
-                meta.execute([crate::admin::MANUAL_CLOCK_KEY, &t.to_string()])?;
-            }
-        }
-        tx.commit()?;
+    fn commit(&mut self, changes: &Changes, last_ordinal: u64) -> Result<u64, StoreError> {
+        self.write(changes, last_ordinal)?;
         self.seq += 1;
         Ok(self.seq)
     }
@@ -173,22 +169,13 @@ impl Journal for SqliteJournal {
     fn abort(&mut self) {}
 }
 
-/// Instance ids are stored as SQLite's signed 64-bit integers.
-pub(crate) fn db_id(id: u64) -> Result<i64, StoreError> {
-    i64::try_from(id).map_err(|_| StoreError::Corrupt(format!("id {id}")))
-}
-
-/// What a store on a data directory starts from.
-pub(crate) struct Opened {
-    pub journal: SqliteJournal,
-    pub admin: SqliteAdmin,
-    pub loaded: Loaded,
-    pub lock: File,
-}
-
 /// Opens (creating if needed) the database in `data_dir` and loads it. Only one process may
 /// serve a data directory at a time.
-pub(crate) fn open(data_dir: &Path, catalog: &Catalog) -> Result<Opened, StoreError> {
+pub(crate) fn open(data_dir: &Path, catalog: &Catalog) -> Result<Parts, StoreError> {
+    Ok(open_parts(data_dir, catalog)?)
+}
+
+fn open_parts(data_dir: &Path, catalog: &Catalog) -> DbResult<Parts> {
     use std::os::unix::fs::OpenOptionsExt;
     prepare_data_dir(data_dir)?;
     let lock = std::fs::OpenOptions::new()
@@ -201,13 +188,28 @@ pub(crate) fn open(data_dir: &Path, catalog: &Catalog) -> Result<Opened, StoreEr
         return Err(StoreError::Invalid(format!(
             "{} is in use by another zecd",
             data_dir.display()
-        )));
+        ))
+        .into());
     }
     let path = data_dir.join(DB_FILE);
-    let conn = open_connection(&path)?;
-    let admin = SqliteAdmin(open_connection(&path)?);
+    let conn = open_db(&path)?;
+    let admin = SqliteAdmin(open_db(&path)?);
     // The -wal and -shm files exist now.
     prepare_data_dir(data_dir)?;
+    let loaded = load_all(&conn, catalog)?;
+    Ok(Parts {
+        journal: Box::new(SqliteJournal { conn, seq: 0 }),
+        follow: None,
+        admin: Box::new(admin),
+        directory: Directory::default(),
+        loaded,
+        seq: 0,
+        node: 0,
+        lock: Some(lock),
+    })
+}
+
+fn load_all(conn: &Connection, catalog: &Catalog) -> DbResult<Loaded> {
     let count: i64 = conn.query_row("SELECT count(*) FROM instances", [], |r| r.get(0))?;
     let last_id: u64 = conn
         .query_row("SELECT value FROM meta WHERE key = 'last_id'", [], |r| {
@@ -216,7 +218,7 @@ pub(crate) fn open(data_dir: &Path, catalog: &Catalog) -> Result<Opened, StoreEr
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
-    let loaded = load(
+    let mut loaded = load(
         usize::try_from(count).unwrap_or(0),
         last_id,
         catalog,
@@ -231,10 +233,12 @@ pub(crate) fn open(data_dir: &Path, catalog: &Catalog) -> Result<Opened, StoreEr
             Ok(())
         },
     )?;
-    Ok(Opened {
-        journal: SqliteJournal { conn, seq: 0 },
-        admin,
-        loaded,
-        lock,
-    })
+    for table in TABLES.iter().filter(|t| **t != kinds::instances::TABLE) {
+        let rows: kinds::ReadRows = conn
+            .prepare(&format!("SELECT id, doc FROM {table} ORDER BY id"))?
+            .query_map([], |r| Ok((r.get::<_, i64>(0)? as u64, 0, Some(r.get(1)?))))?
+            .collect::<Result<_, _>>()?;
+        loaded.add_rows(table, rows, catalog)?;
+    }
+    Ok(loaded)
 }

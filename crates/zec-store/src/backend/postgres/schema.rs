@@ -1,14 +1,22 @@
 //! Schema migrations for PostgreSQL, applied at start under an advisory lock so that replicas
 //! starting together apply each exactly once.
 
-use postgres::Client;
+use crate::error::DbResult;
+use crate::kinds::{self, TABLES};
+use postgres::{Client, Transaction};
+
+enum Migration {
+    Sql(&'static str),
+    Rust(fn(&mut Transaction<'_>) -> DbResult<()>),
+}
 
 /// Taken for the duration of the migrations ("zecd" in ASCII).
 const MIGRATION_LOCK: i64 = 0x7a65_6364;
 
-const MIGRATIONS: &[&str] = &[
+const MIGRATIONS: &[Migration] = &[
     // 1: accounts, credentials, resource groups, instances, the shared log.
-    "
+    Migration::Sql(
+        "
     CREATE TABLE accounts (
         id         BIGSERIAL PRIMARY KEY,
         name       TEXT NOT NULL UNIQUE,
@@ -75,14 +83,63 @@ const MIGRATIONS: &[&str] = &[
     -- Replica numbers, for ids that no two replicas hand out alike.
     CREATE SEQUENCE replica_nodes;
     ",
+    ),
+    // 2: resource groups become documents of a kind, kept and followed like every kind.
+    Migration::Rust(groups_to_documents),
 ];
+
+/// The shape of every kind's table: a row per document, `doc` NULL once it is gone (a
+/// tombstone, pruned later), `seq` the log position of the row's last change.
+pub(crate) fn kind_table(table: &str) -> String {
+    format!(
+        "CREATE TABLE IF NOT EXISTS {table} (
+             id         BIGINT PRIMARY KEY,
+             account_id BIGINT NOT NULL,
+             due_at     BIGINT,
+             seq        BIGINT NOT NULL,
+             doc        BYTEA
+         );
+         CREATE INDEX IF NOT EXISTS {table}_seq ON {table}(seq);"
+    )
+}
+
+fn groups_to_documents(tx: &mut Transaction<'_>) -> DbResult<()> {
+    tx.batch_execute("ALTER TABLE resource_groups RENAME TO resource_groups_v1")?;
+    tx.batch_execute(&kind_table(kinds::groups::TABLE))?;
+    let rows: Vec<(String, i64, String, bool, i64)> = tx
+        .query(
+            "SELECT id, account_id, name, is_default, created_at FROM resource_groups_v1",
+            &[],
+        )?
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
+        .collect();
+    let seq: i64 = tx.query_one("SELECT seq FROM log", &[])?.get(0);
+    for g in kinds::groups::from_v1(rows) {
+        tx.execute(
+            "INSERT INTO resource_groups (id, account_id, due_at, seq, doc)
+             VALUES ($1, $2, NULL, $3, $4)",
+            &[
+                &kinds::db_id(g.ordinal)?,
+                &g.account,
+                &seq,
+                &kinds::encode(&g)?,
+            ],
+        )?;
+    }
+    tx.batch_execute(
+        "DROP TABLE resource_groups_v1;
+         ALTER TABLE log DROP COLUMN groups_seq;",
+    )?;
+    Ok(())
+}
 
 /// The schema version this build writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Brings the database up to the newest schema. Safe when several replicas start at once:
 /// the first applies the migrations, the others wait for it and find nothing left to do.
-pub fn migrate(client: &mut Client) -> Result<(), postgres::Error> {
+pub fn migrate(client: &mut Client) -> DbResult<()> {
     client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])?;
     let result = (|| {
         client.batch_execute(
@@ -92,13 +149,19 @@ pub fn migrate(client: &mut Client) -> Result<(), postgres::Error> {
         let current: i64 = client
             .query_one("SELECT version FROM zecd_schema", &[])?
             .get(0);
-        for (n, sql) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
+        for (n, m) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
             let mut tx = client.transaction()?;
-            tx.batch_execute(sql)?;
+            match m {
+                Migration::Sql(sql) => tx.batch_execute(sql)?,
+                Migration::Rust(f) => f(&mut tx)?,
+            }
             tx.execute("UPDATE zecd_schema SET version = $1", &[&(n as i64 + 1)])?;
             tx.commit()?;
         }
-        Ok(current)
+        for table in TABLES {
+            client.batch_execute(&kind_table(table))?;
+        }
+        Ok::<_, crate::error::DbError>(current)
     })();
     client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK])?;
     result.map(|_| ())

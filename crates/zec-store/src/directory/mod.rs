@@ -1,6 +1,7 @@
-//! Accounts, their credentials and resource groups: small, read on every request, so held in
-//! memory and reloaded when the database changes underneath (admin commands run beside a
-//! serving zecd).
+//! Accounts and their credentials: small, read on every request, so held in memory and
+//! reloaded when the database changes underneath (admin commands run beside a serving zecd).
+
+pub(crate) mod thread;
 
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -97,15 +98,6 @@ pub struct Token {
     pub created_at: Millis,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResourceGroup {
-    pub id: String,
-    pub account: AccountId,
-    pub name: String,
-    pub is_default: bool,
-    pub created_at: Millis,
-}
-
 /// The SHA-256 a bearer token is stored and looked up by.
 pub fn token_hash(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
@@ -116,7 +108,6 @@ pub struct Directory {
     pub(crate) accounts: HashMap<AccountId, Account>,
     pub(crate) keys: HashMap<String, Arc<AccessKey>>,
     pub(crate) tokens: HashMap<[u8; 32], Arc<Token>>,
-    pub(crate) groups: HashMap<String, ResourceGroup>,
 }
 
 impl Directory {
@@ -132,31 +123,8 @@ impl Directory {
         self.tokens.get(&token_hash(token)).cloned()
     }
 
-    /// A group of this account's, by id.
-    pub fn group(&self, account: AccountId, id: &str) -> Option<&ResourceGroup> {
-        self.groups.get(id).filter(|g| g.account == account)
-    }
-
-    pub fn default_group(&self, account: AccountId) -> Option<&ResourceGroup> {
-        self.groups
-            .values()
-            .find(|g| g.account == account && g.is_default)
-    }
-
-    /// A group of this account's, by name.
-    pub fn group_named(&self, account: AccountId, name: &str) -> Option<&ResourceGroup> {
-        self.groups
-            .values()
-            .find(|g| g.account == account && g.name == name)
-    }
-
-    pub fn groups_of(&self, account: AccountId) -> Vec<&ResourceGroup> {
-        let mut groups: Vec<_> = self
-            .groups
-            .values()
-            .filter(|g| g.account == account)
-            .collect();
-        groups.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
-        groups
+    /// Every account.
+    pub fn accounts(&self) -> impl Iterator<Item = &Account> {
+        self.accounts.values()
     }
 }

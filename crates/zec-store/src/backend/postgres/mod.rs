@@ -16,10 +16,12 @@
 mod admin;
 mod schema;
 
-use crate::StoreError;
-use crate::directory::ResourceGroup;
-use crate::journal::{CatchUp, Follow, Journal, Overlay};
-use crate::load::{Loaded, decode, encode, load};
+use crate::backend::{Follow, Journal, Parts};
+use crate::core::CatchUp;
+use crate::directory::Directory;
+use crate::error::{DbError, DbResult, StoreError};
+use crate::kinds::{self, Changes, ReadRows, TABLES};
+use crate::load::{Loaded, load};
 pub use admin::PgAdmin;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, Config, GenericClient, IsolationLevel, NoTls, SimpleQueryMessage};
@@ -73,20 +75,16 @@ pub(crate) struct Pg {
 }
 
 impl Pg {
-    pub fn new(url: &str, settings: &PgSettings) -> Result<Self, StoreError> {
+    pub fn new(url: &str, settings: &PgSettings) -> DbResult<Self> {
         Self::with_role(url, settings, None)
     }
 
     /// A writer's connection: found by its name, and bounded in how long it waits.
-    fn writer(url: &str, settings: &PgSettings) -> Result<Self, StoreError> {
+    fn writer(url: &str, settings: &PgSettings) -> DbResult<Self> {
         Self::with_role(url, settings, Some(WRITER_APPLICATION))
     }
 
-    fn with_role(
-        url: &str,
-        settings: &PgSettings,
-        writer: Option<&str>,
-    ) -> Result<Self, StoreError> {
+    fn with_role(url: &str, settings: &PgSettings, writer: Option<&str>) -> DbResult<Self> {
         let mut config: Config = url
             .parse()
             .map_err(|e| StoreError::Invalid(format!("bad database URL: {e}")))?;
@@ -131,7 +129,7 @@ impl Pg {
     }
 
     /// The connection, made (again) if there is none; and whether it was just made.
-    pub fn connect(&mut self) -> Result<(&mut Client, bool), StoreError> {
+    pub fn connect(&mut self) -> DbResult<(&mut Client, bool)> {
         let fresh = match &self.client {
             Some(c) => c.is_closed(),
             None => true,
@@ -143,7 +141,7 @@ impl Pg {
         let client = self
             .client
             .as_mut()
-            .ok_or_else(|| StoreError::Backend("no database connection".into()))?;
+            .ok_or_else(|| StoreError::Unavailable("no database connection".into()))?;
         Ok((client, fresh))
     }
 
@@ -151,14 +149,19 @@ impl Pg {
         Ok(self.connect()?.0)
     }
 
+    fn db_client(&mut self) -> DbResult<&mut Client> {
+        Ok(self.connect()?.0)
+    }
+
     /// The connection a transaction began on, never a new one: a transaction's statements
     /// must not land on a fresh session, outside it.
-    fn current(&mut self) -> Result<&mut Client, StoreError> {
+    fn current(&mut self) -> DbResult<&mut Client> {
         match &mut self.client {
             Some(c) if !c.is_closed() => Ok(c),
-            _ => Err(StoreError::Backend(
+            _ => Err(StoreError::Unavailable(
                 "the database connection was lost mid-transaction".into(),
-            )),
+            )
+            .into()),
         }
     }
 
@@ -193,50 +196,47 @@ fn is_lock_timeout(e: &postgres::Error) -> bool {
 
 /// A connection for accounts and credentials, with the schema brought up to date.
 pub(crate) fn open_admin(url: &str) -> Result<PgAdmin, StoreError> {
-    let mut pg = Pg::new(url, &PgSettings::default())?;
-    migrate(pg.client()?)?;
-    Ok(PgAdmin(pg))
+    let go = || -> DbResult<PgAdmin> {
+        let mut pg = Pg::new(url, &PgSettings::default())?;
+        migrate(pg.db_client()?)?;
+        Ok(PgAdmin(pg))
+    };
+    Ok(go()?)
 }
 
-fn migrate(client: &mut Client) -> Result<(), StoreError> {
+fn migrate(client: &mut Client) -> DbResult<()> {
     let version = schema::version(client)?;
     if version > schema::VERSION {
         return Err(StoreError::Invalid(format!(
             "the database has zecd schema version {version}, newer than this zecd understands ({}); use a newer zecd",
             schema::VERSION
-        )));
+        ))
+        .into());
     }
-    schema::migrate(client)?;
-    Ok(())
+    schema::migrate(client)
 }
 
-/// What a replica starts from.
-pub(crate) struct Opened {
-    pub journal: PgJournal,
-    pub follow: PgFollow,
-    pub admin: PgAdmin,
-    pub loaded: Loaded,
-    pub seq: u64,
-    pub node: u16,
-}
-
-/// Connects, applies migrations, and loads every instance as of one moment of the log.
+/// Connects, applies migrations, and loads everything as of one moment of the log.
 pub(crate) fn open(
     url: &str,
     catalog: Arc<Catalog>,
     settings: &PgSettings,
-) -> Result<Opened, StoreError> {
+) -> Result<Parts, StoreError> {
+    Ok(open_parts(url, catalog, settings)?)
+}
+
+fn open_parts(url: &str, catalog: Arc<Catalog>, settings: &PgSettings) -> DbResult<Parts> {
     let mut admin = Pg::new(url, settings)?;
-    let client = admin.client()?;
+    let client = admin.db_client()?;
     migrate(client)?;
     let first: i64 = client
         .query_one("SELECT nextval('replica_nodes')", &[])?
         .get(0);
     let mut writer = Pg::writer(url, settings)?;
-    let node = lease_node(writer.client()?, first)?;
+    let node = lease_node(writer.db_client()?, first)?;
     let mut reader = admin.another();
     let (seq, loaded) = {
-        let client = reader.client()?;
+        let client = reader.db_client()?;
         let mut tx = client
             .build_transaction()
             .isolation_level(IsolationLevel::RepeatableRead)
@@ -247,28 +247,30 @@ pub(crate) fn open(
         tx.commit()?;
         (seq as u64, loaded)
     };
-    Ok(Opened {
-        journal: PgJournal {
+    Ok(Parts {
+        journal: Box::new(PgJournal {
             pg: writer,
             catalog: catalog.clone(),
             node,
             seq: 0,
             rounds: 0,
             lock_timeout: settings.lock_timeout,
-        },
-        follow: PgFollow {
+        }),
+        follow: Some(Box::new(PgFollow {
             pg: reader,
             catalog,
-        },
-        admin: PgAdmin(admin),
+        })),
+        admin: Box::new(PgAdmin(admin)),
+        directory: Directory::default(),
         loaded,
         seq,
         node: node as u16,
+        lock: None,
     })
 }
 
 /// Takes a replica number no live replica holds, trying from `first` on.
-fn lease_node(client: &mut Client, first: i64) -> Result<i32, StoreError> {
+fn lease_node(client: &mut Client, first: i64) -> DbResult<i32> {
     for n in 0..NODES {
         let node = ((first + n) % NODES) as i32;
         if take_lease(client, node)? {
@@ -277,17 +279,18 @@ fn lease_node(client: &mut Client, first: i64) -> Result<i32, StoreError> {
     }
     Err(StoreError::Invalid(format!(
         "{NODES} replicas are running on this database already"
-    )))
+    ))
+    .into())
 }
 
-fn take_lease(client: &mut Client, node: i32) -> Result<bool, StoreError> {
+fn take_lease(client: &mut Client, node: i32) -> DbResult<bool> {
     Ok(client
         .query_one("SELECT pg_try_advisory_lock($1, $2)", &[&NODE_LEASE, &node])?
         .get(0))
 }
 
-/// Every live instance, in id order.
-fn load_all(client: &mut impl GenericClient, catalog: &Catalog) -> Result<Loaded, StoreError> {
+/// Every live document of every kind.
+fn load_all(client: &mut impl GenericClient, catalog: &Catalog) -> DbResult<Loaded> {
     // The planner's estimate is enough to size the index.
     let estimate: f32 = client
         .query_one(
@@ -295,7 +298,7 @@ fn load_all(client: &mut impl GenericClient, catalog: &Catalog) -> Result<Loaded
             &[],
         )?
         .get(0);
-    load(estimate.max(0.0) as usize, 0, catalog, |sink| {
+    let mut loaded = load(estimate.max(0.0) as usize, 0, catalog, |sink| {
         let mut rows = client.query_raw(
             "SELECT id, doc FROM instances WHERE doc IS NOT NULL ORDER BY id",
             std::iter::empty::<i64>(),
@@ -306,14 +309,35 @@ fn load_all(client: &mut impl GenericClient, catalog: &Catalog) -> Result<Loaded
             }
         }
         Ok(())
-    })
+    })?;
+    for table in TABLES.iter().filter(|t| **t != kinds::instances::TABLE) {
+        let rows = read_rows(
+            client,
+            &format!("SELECT id, seq, doc FROM {table} WHERE doc IS NOT NULL ORDER BY id"),
+            None,
+        )?;
+        loaded.add_rows(table, rows, catalog)?;
+    }
+    Ok(loaded)
 }
 
-fn read_groups(client: &mut impl GenericClient) -> Result<Vec<ResourceGroup>, StoreError> {
-    Ok(client
-        .query(admin::GROUPS, &[])?
+fn read_rows(
+    client: &mut impl GenericClient,
+    query: &str,
+    after: Option<u64>,
+) -> DbResult<ReadRows> {
+    let rows = match after {
+        Some(after) => client.query(query, &[&(after as i64)])?,
+        None => client.query(query, &[])?,
+    };
+    Ok(rows
         .iter()
-        .map(admin::group_row)
+        .map(|r| {
+            let id: i64 = r.get(0);
+            let seq: i64 = r.get(1);
+            let doc: Option<Vec<u8>> = r.get(2);
+            (id as u64, seq as u64, doc)
+        })
         .collect())
 }
 
@@ -323,41 +347,30 @@ fn changes(
     catalog: &Catalog,
     applied: u64,
     head: u64,
-    groups_seq: u64,
     pruned_seq: u64,
-) -> Result<CatchUp, StoreError> {
+) -> DbResult<CatchUp> {
     if head <= applied {
         return Ok(CatchUp::Nothing);
     }
     if applied < pruned_seq {
-        let groups = read_groups(client)?;
         let loaded = load_all(client, catalog)?;
         return Ok(CatchUp::Reload {
             seq: head,
             loaded: Box::new(loaded),
-            groups,
         });
     }
-    let groups = if groups_seq > applied {
-        Some(read_groups(client)?)
-    } else {
-        None
-    };
-    let mut rows = Vec::new();
-    for row in client.query(
-        "SELECT id, seq, doc FROM instances WHERE seq > $1",
-        &[&(applied as i64)],
-    )? {
-        let id: i64 = row.get(0);
-        let at: i64 = row.get(1);
-        let doc: Option<&[u8]> = row.get(2);
-        let instance = doc.map(|d| decode(id, d)).transpose()?;
-        rows.push((id as u64, at as u64, instance));
+    let mut changes = Changes::default();
+    for table in TABLES {
+        let rows = read_rows(
+            client,
+            &format!("SELECT id, seq, doc FROM {table} WHERE seq > $1"),
+            Some(applied),
+        )?;
+        changes.read(table, rows, applied)?;
     }
     Ok(CatchUp::Changes {
         seq: head,
-        rows,
-        groups,
+        changes: Box::new(changes),
     })
 }
 
@@ -376,46 +389,37 @@ pub(crate) struct PgJournal {
 }
 
 impl PgJournal {
-    fn write(&mut self, overlay: &Overlay) -> Result<(), StoreError> {
+    fn write(&mut self, changes: &Changes) -> DbResult<()> {
         let seq = self.seq as i64;
         let client = self.pg.current()?;
-        let rows: Vec<_> = overlay.rows.iter().collect();
-        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-            let mut ids = Vec::with_capacity(chunk.len());
-            let mut accounts = Vec::with_capacity(chunk.len());
-            let mut dues = Vec::with_capacity(chunk.len());
-            let mut docs = Vec::with_capacity(chunk.len());
-            for (id, row) in chunk {
-                ids.push(crate::sqlite::db_id(**id)?);
-                accounts.push(row.as_ref().map_or(0, |i| i.account));
-                dues.push(row.as_ref().and_then(|i| i.pending.map(|p| p.due)));
-                docs.push(row.as_ref().map(encode).transpose()?);
+        for (table, rows) in changes.rows()? {
+            for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+                let mut ids = Vec::with_capacity(chunk.len());
+                let mut accounts = Vec::with_capacity(chunk.len());
+                let mut dues = Vec::with_capacity(chunk.len());
+                let mut docs = Vec::with_capacity(chunk.len());
+                for row in chunk {
+                    ids.push(kinds::db_id(row.ordinal)?);
+                    accounts.push(row.account);
+                    dues.push(row.due);
+                    docs.push(row.doc.as_deref());
+                }
+                client.execute(
+                    &format!(
+                        "INSERT INTO {table} (id, account_id, due_at, seq, doc)
+                         SELECT u.id, u.account_id, u.due_at, $5, u.doc
+                         FROM unnest($1::int8[], $2::int8[], $3::int8[], $4::bytea[])
+                             AS u(id, account_id, due_at, doc)
+                         ON CONFLICT (id) DO UPDATE
+                         SET account_id = CASE WHEN excluded.doc IS NULL
+                                 THEN {table}.account_id ELSE excluded.account_id END,
+                             due_at = excluded.due_at, seq = excluded.seq, doc = excluded.doc"
+                    ),
+                    &[&ids, &accounts, &dues, &docs, &seq],
+                )?;
             }
-            client.execute(
-                "INSERT INTO instances (id, account_id, due_at, seq, doc)
-                 SELECT u.id, u.account_id, u.due_at, $5, u.doc
-                 FROM unnest($1::int8[], $2::int8[], $3::int8[], $4::bytea[])
-                     AS u(id, account_id, due_at, doc)
-                 ON CONFLICT (id) DO UPDATE
-                 SET due_at = excluded.due_at, seq = excluded.seq, doc = excluded.doc",
-                &[&ids, &accounts, &dues, &docs, &seq],
-            )?;
         }
-        for (id, group) in &overlay.groups {
-            match group {
-                Some(g) => client.execute(
-                    "INSERT INTO resource_groups (id, account_id, name, is_default, created_at)
-                     VALUES ($1, $2, $3, $4, $5)
-                     ON CONFLICT (id) DO UPDATE SET name = excluded.name",
-                    &[&g.id, &g.account, &g.name, &g.is_default, &g.created_at],
-                )?,
-                None => client.execute("DELETE FROM resource_groups WHERE id = $1", &[id])?,
-            };
-        }
-        if !overlay.groups.is_empty() {
-            client.execute("UPDATE log SET groups_seq = $1", &[&seq])?;
-        }
-        if let Some(t) = overlay.clock {
+        if let Some(t) = changes.clock {
             client.execute(
                 "INSERT INTO meta (key, value) VALUES ($1, $2)
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -425,10 +429,12 @@ impl PgJournal {
         self.rounds += 1;
         if self.rounds.is_multiple_of(PRUNE_EVERY) && self.seq > KEEP_TOMBSTONES {
             let below = (self.seq - KEEP_TOMBSTONES) as i64;
-            client.execute(
-                "DELETE FROM instances WHERE doc IS NULL AND seq <= $1",
-                &[&below],
-            )?;
+            for table in TABLES {
+                client.execute(
+                    &format!("DELETE FROM {table} WHERE doc IS NULL AND seq <= $1"),
+                    &[&below],
+                )?;
+            }
             client.execute(
                 "UPDATE log SET pruned_seq = greatest(pruned_seq, $1)",
                 &[&below],
@@ -437,28 +443,28 @@ impl PgJournal {
         client.batch_execute("COMMIT")?;
         Ok(())
     }
-}
 
-impl Journal for PgJournal {
-    fn begin(&mut self, applied: u64) -> Result<CatchUp, StoreError> {
+    fn start(&mut self, applied: u64) -> DbResult<CatchUp> {
         let (client, fresh) = self.pg.connect()?;
         // A new session must hold the replica number again before it writes; if another
         // replica took it meanwhile, this one must not make ids with it.
         if fresh && !take_lease(client, self.node)? {
-            return Err(StoreError::Backend(format!(
+            return Err(StoreError::Unavailable(format!(
                 "replica number {} was taken by another replica while this one was cut off; restart this replica",
                 self.node
-            )));
+            ))
+            .into());
         }
         let row = take_write_lock(client, self.lock_timeout)?;
-        let (seq, groups_seq, pruned_seq): (i64, i64, i64) = (row.get(0), row.get(1), row.get(2));
+        let (seq, pruned_seq): (i64, i64) = (row.get(0), row.get(1));
         if (applied as i64) < pruned_seq {
             // Too far behind to catch up change by change: the follower reloads, outside the
             // lock, rather than this writer while the fleet waits.
             let _ = client.batch_execute("ROLLBACK");
-            return Err(StoreError::Backend(
+            return Err(StoreError::Unavailable(
                 "this replica is catching up with the database; retry shortly".into(),
-            ));
+            )
+            .into());
         }
         self.seq = seq as u64;
         changes(
@@ -466,13 +472,18 @@ impl Journal for PgJournal {
             &self.catalog,
             applied,
             seq as u64 - 1,
-            groups_seq as u64,
             pruned_seq as u64,
         )
     }
+}
 
-    fn commit(&mut self, overlay: &Overlay, _last_id: u64) -> Result<u64, StoreError> {
-        self.write(overlay)?;
+impl Journal for PgJournal {
+    fn begin(&mut self, applied: u64) -> Result<CatchUp, StoreError> {
+        Ok(self.start(applied)?)
+    }
+
+    fn commit(&mut self, changes: &Changes, _last_ordinal: u64) -> Result<u64, StoreError> {
+        self.write(changes)?;
         Ok(self.seq)
     }
 
@@ -481,7 +492,7 @@ impl Journal for PgJournal {
             && !client.is_closed()
             && let Err(e) = client.batch_execute("ROLLBACK")
         {
-            tracing::warn!(error = %e, "rollback failed");
+            tracing::warn!(error = %describe(&e), "rollback failed");
         }
     }
 }
@@ -493,16 +504,13 @@ const LOCK_ATTEMPTS: u32 = 4;
 /// A writer that waits longer than its lock timeout ends the sessions of writers whose
 /// transaction has lasted longer than that (stuck: no round of zecd's takes so long), then
 /// tries again.
-fn take_write_lock(
-    client: &mut Client,
-    lock_timeout: Duration,
-) -> Result<postgres::Row, StoreError> {
+fn take_write_lock(client: &mut Client, lock_timeout: Duration) -> DbResult<postgres::Row> {
     let mut attempt = 0;
     loop {
         attempt += 1;
         client.batch_execute("BEGIN")?;
         match client.query_one(
-            "UPDATE log SET seq = seq + 1 RETURNING seq, groups_seq, pruned_seq",
+            "UPDATE log SET seq = seq + 1 RETURNING seq, pruned_seq",
             &[],
         ) {
             Ok(row) => return Ok(row),
@@ -526,7 +534,7 @@ fn take_write_lock(
             }
             Err(e) => {
                 let _ = client.batch_execute("ROLLBACK");
-                return Err(e.into());
+                return Err(DbError::from(e));
             }
         }
     }
@@ -538,9 +546,9 @@ pub(crate) struct PgFollow {
     catalog: Arc<Catalog>,
 }
 
-impl Follow for PgFollow {
-    fn poll(&mut self, applied: u64) -> Result<CatchUp, StoreError> {
-        let client = self.pg.client()?;
+impl PgFollow {
+    fn read(&mut self, applied: u64) -> DbResult<CatchUp> {
+        let client = self.pg.db_client()?;
         // The common case, in one round trip (the simple protocol needs no prepare): nothing
         // new.
         let head = client
@@ -550,7 +558,7 @@ impl Follow for PgFollow {
                 SimpleQueryMessage::Row(r) => r.get(0).and_then(|v| v.parse::<u64>().ok()),
                 _ => None,
             })
-            .ok_or_else(|| StoreError::Corrupt("the log has no head".into()))?;
+            .ok_or_else(|| StoreError::Internal("the log has no head".into()))?;
         if head <= applied {
             return Ok(CatchUp::Nothing);
         }
@@ -559,17 +567,22 @@ impl Follow for PgFollow {
             .isolation_level(IsolationLevel::RepeatableRead)
             .read_only(true)
             .start()?;
-        let row = tx.query_one("SELECT seq, groups_seq, pruned_seq FROM log", &[])?;
-        let (seq, groups_seq, pruned_seq): (i64, i64, i64) = (row.get(0), row.get(1), row.get(2));
+        let row = tx.query_one("SELECT seq, pruned_seq FROM log", &[])?;
+        let (seq, pruned_seq): (i64, i64) = (row.get(0), row.get(1));
         let out = changes(
             &mut tx,
             &self.catalog,
             applied,
             seq as u64,
-            groups_seq as u64,
             pruned_seq as u64,
         )?;
         tx.commit()?;
         Ok(out)
+    }
+}
+
+impl Follow for PgFollow {
+    fn poll(&mut self, applied: u64) -> Result<CatchUp, StoreError> {
+        Ok(self.read(applied)?)
     }
 }

@@ -1,0 +1,446 @@
+//! The handle: what the server asks of the store. Reads are answered from the in-memory
+//! indexes; writes are commands to the one writer, answered after their commit.
+
+use crate::admin::AdminDb;
+use crate::backend::{self, Parts};
+use crate::core::Core;
+use crate::directory::Directory;
+use crate::directory::thread::{AdminJob, AdminMsg};
+use crate::error::StoreError;
+use crate::follower::Rounds;
+use crate::kinds::ResourceGroup;
+use crate::query::{InstanceQuery, Listing, StatusRow};
+use crate::writer::{Command, GroupOp, Writer};
+use crate::{Backend, Created, Operated, StoreOptions};
+use std::fs::File;
+use std::sync::atomic::Ordering;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+use tokio::sync::oneshot;
+use zec_core::create::CreatePlan;
+use zec_core::faults::Faults;
+use zec_core::ids::IdGenerator;
+use zec_core::{
+    AccountId, Atom, Catalog, Change, Clock, Instance, Millis, Operation, Page, Timings,
+};
+
+/// How long a request waits to catch up with the shared database before it gives up.
+const SYNC_TIMEOUT: Duration = Duration::from_secs(10);
+
+struct Shared {
+    core: Arc<Core>,
+    commands: Arc<mpsc::Sender<Command>>,
+    admin: mpsc::Sender<AdminMsg>,
+    follow: Option<(Arc<Rounds>, mpsc::Sender<()>)>,
+    _lock: Option<File>,
+}
+
+/// A handle to the store; clones share it.
+#[derive(Clone)]
+pub struct Store {
+    shared: Arc<Shared>,
+}
+
+impl Store {
+    /// Opens the store, creating its database if needed, and loads it. A data directory is
+    /// served by one process at a time; a PostgreSQL database by any number.
+    pub fn open(backend: &Backend, options: StoreOptions) -> Result<Store, StoreError> {
+        // The PostgreSQL client runs its own small runtime, which must not start on a thread
+        // of the caller's.
+        let parts = std::thread::scope(|s| {
+            s.spawn(|| {
+                let mut parts = match backend {
+                    Backend::Sqlite(dir) => backend::sqlite::open(dir, &options.catalog)?,
+                    Backend::Postgres(url) => {
+                        backend::postgres::open(url, options.catalog.clone(), &options.pg)?
+                    }
+                };
+                parts.directory = crate::admin::load_directory(&mut *parts.admin)?;
+                Ok(parts)
+            })
+            .join()
+            .unwrap_or_else(|_| Err(StoreError::Internal("opening the store panicked".into())))
+        })?;
+        Self::start(parts, options)
+    }
+
+    /// Starts the store's threads. Nothing here can fail before every database connection
+    /// has moved to the thread that owns it (the PostgreSQL client must not be dropped on an
+    /// async runtime's thread).
+    fn start(parts: Parts, options: StoreOptions) -> Result<Store, StoreError> {
+        let Parts {
+            journal,
+            follow,
+            admin,
+            directory,
+            mut loaded,
+            seq,
+            node,
+            lock,
+        } = parts;
+        loaded.state.applied = seq;
+        let last = loaded.state.last_ordinal;
+        let core = Arc::new(Core {
+            indexes: RwLock::new(loaded.indexes),
+            directory: RwLock::new(Arc::new(directory)),
+            state: Mutex::new(loaded.state),
+            clock: options.clock,
+            timings: options.timings,
+            catalog: options.catalog,
+            faults: options.faults,
+        });
+        let writer = Writer {
+            journal,
+            core: core.clone(),
+            ids: IdGenerator::new(node, last),
+        };
+        let spawn = |name: &str, f: Box<dyn FnOnce() + Send>| {
+            std::thread::Builder::new()
+                .name(name.into())
+                .spawn(f)
+                .map_err(|e| StoreError::Internal(format!("cannot start a thread: {e}")))
+        };
+        let (commands, rx) = mpsc::channel();
+        spawn("zecd-store-writer", Box::new(move || writer.run(rx)))?;
+        let commands = Arc::new(commands);
+        // Accounts made while no zecd ran get their default groups now.
+        crate::directory::thread::ensure_default_groups(&core, &commands);
+        let (admin_tx, admin_rx) = mpsc::channel();
+        let (c, w) = (core.clone(), Arc::downgrade(&commands));
+        spawn(
+            "zecd-directory",
+            Box::new(move || crate::directory::thread::run(admin, c, w, admin_rx)),
+        )?;
+        let follow = match follow {
+            None => None,
+            Some(f) => {
+                let rounds = Arc::new(Rounds::new());
+                let (demand, demand_rx) = mpsc::channel();
+                let (r, c, w) = (rounds.clone(), core.clone(), Arc::downgrade(&commands));
+                spawn(
+                    "zecd-follower",
+                    Box::new(move || crate::follower::run(f, c, r, w, demand_rx)),
+                )?;
+                Some((rounds, demand))
+            }
+        };
+        Ok(Store {
+            shared: Arc::new(Shared {
+                core,
+                commands,
+                admin: admin_tx,
+                follow,
+                _lock: lock,
+            }),
+        })
+    }
+
+    fn core(&self) -> &Core {
+        &self.shared.core
+    }
+
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.core().clock
+    }
+
+    pub fn now(&self) -> Millis {
+        self.core().clock.now()
+    }
+
+    pub fn timings(&self) -> &Timings {
+        &self.core().timings
+    }
+
+    pub fn catalog(&self) -> &Arc<Catalog> {
+        &self.core().catalog
+    }
+
+    /// The fault rules the store consults.
+    pub fn faults(&self) -> &Arc<Mutex<Faults>> {
+        &self.core().faults
+    }
+
+    /// Whether several replicas may share this store's database.
+    pub fn is_shared(&self) -> bool {
+        self.shared.follow.is_some()
+    }
+
+    /// Accounts, keys and tokens as of the last reload.
+    pub fn directory(&self) -> Arc<Directory> {
+        self.core().directory()
+    }
+
+    /// Reloads the directory if it changed in the database (a key made a moment ago by
+    /// `zecd keys create`). Requests arriving together share one reload.
+    pub async fn refresh_directory(&self) -> Result<(), StoreError> {
+        let (tx, rx) = oneshot::channel();
+        self.shared
+            .admin
+            .send(AdminMsg::Refresh(tx))
+            .map_err(|_| StoreError::closed())?;
+        rx.await.map_err(|_| StoreError::closed())
+    }
+
+    /// Runs admin work (accounts, keys, tokens) on the store's own connection, then reloads
+    /// the directory.
+    pub async fn admin<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut dyn AdminDb) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let (tx, rx) = oneshot::channel();
+        let job: AdminJob = Box::new(move |db, reload| {
+            let out = f(db);
+            reload(db);
+            let _ = tx.send(out);
+        });
+        self.shared
+            .admin
+            .send(AdminMsg::Run(job))
+            .map_err(|_| StoreError::closed())?;
+        rx.await.map_err(|_| StoreError::closed())?
+    }
+
+    /// Returns once this replica has caught up with everything committed to the shared
+    /// database before the call (at once on a store of its own). Every request waits for
+    /// this before it reads, so that a write through one replica is seen by the next request
+    /// to any other.
+    pub async fn sync(&self) -> Result<(), StoreError> {
+        let Some((rounds, demand)) = &self.shared.follow else {
+            return Ok(());
+        };
+        let target = rounds.started.load(Ordering::SeqCst) + 1;
+        let mut finished = rounds.finished.subscribe();
+        let _ = demand.send(());
+        let reached = tokio::time::timeout(
+            SYNC_TIMEOUT,
+            finished.wait_for(|(round, _)| *round >= target),
+        )
+        .await;
+        match reached {
+            Ok(Ok(r)) if r.1 => Ok(()),
+            Ok(Ok(_)) => Err(StoreError::Unavailable(
+                "the database cannot be reached".into(),
+            )),
+            Ok(Err(_)) => Err(StoreError::closed()),
+            Err(_) => Err(StoreError::Unavailable(
+                "timed out catching up with the database".into(),
+            )),
+        }
+    }
+
+    // ---- instances ----
+
+    /// Ids and statuses of an account's instances (DescribeInstancesStatus).
+    pub async fn describe_status(
+        &self,
+        account: AccountId,
+        query: &InstanceQuery,
+        page: Page,
+    ) -> Result<Listing<StatusRow>, StoreError> {
+        let now = self.now();
+        Ok(self
+            .core()
+            .indexes()
+            .instances
+            .list_status(account, query, page, now))
+    }
+
+    /// An account's instances (DescribeInstances).
+    pub async fn describe_instances(
+        &self,
+        account: AccountId,
+        query: &InstanceQuery,
+        page: Page,
+    ) -> Result<Listing<Instance>, StoreError> {
+        let now = self.now();
+        Ok(self
+            .core()
+            .indexes()
+            .instances
+            .list_instances(account, query, page, now))
+    }
+
+    /// Private addresses the account uses in a subnet; with `groups`, only its instances in
+    /// those resource groups count (what a credential limited to them may know).
+    pub fn subnet_usage(
+        &self,
+        account: AccountId,
+        subnet_id: &str,
+        groups: Option<&[Atom]>,
+    ) -> u64 {
+        let indexes = self.core().indexes();
+        match groups {
+            None => indexes.instances.subnet_usage(account, subnet_id),
+            Some(groups) => indexes
+                .instances
+                .subnet_usage_in_groups(account, subnet_id, groups),
+        }
+    }
+
+    /// One instance of an account as it is now, if it exists.
+    pub fn instance(&self, account: AccountId, id: u64) -> Option<Instance> {
+        let now = self.now();
+        self.core()
+            .indexes()
+            .instances
+            .get(account, id)
+            .filter(|i| i.status_at(now).is_some())
+            .map(|i| {
+                let mut i = i.clone();
+                i.settle(now);
+                i
+            })
+    }
+
+    /// Creates the planned instances, DEPLOYING; each ends its deployment RUNNING, or
+    /// CREATE_FAILED if a fault rule says so.
+    pub async fn create_instances(
+        &self,
+        account: AccountId,
+        plan: CreatePlan,
+    ) -> Result<Created, StoreError> {
+        self.call(|reply| Command::CreateInstances {
+            account,
+            plan: Box::new(plan),
+            reply,
+        })
+        .await
+    }
+
+    /// Applies an operation to instances of an account (see [`Operated`]). Any id that names no
+    /// instance of the account fails the whole call with INVALID_INSTANCE_NOT_FOUND.
+    /// With a `scope`, an instance outside those resource groups fails the whole call with
+    /// AUTHFAILURE_UNAUTHORIZED_OPERATION.
+    pub async fn operate(
+        &self,
+        account: AccountId,
+        ids: Vec<u64>,
+        op: Operation,
+        change: Change,
+        scope: Option<Vec<Atom>>,
+    ) -> Result<Operated, StoreError> {
+        self.call(|reply| Command::OperateInstances {
+            account,
+            ids,
+            op,
+            change,
+            scope,
+            reply,
+        })
+        .await
+    }
+
+    // ---- resource groups ----
+
+    /// A resource group of the account, by id.
+    pub fn group(&self, account: AccountId, id: &str) -> Option<ResourceGroup> {
+        self.core().indexes().groups.by_id(account, id).cloned()
+    }
+
+    /// The account's resource groups, oldest first.
+    pub fn groups_of(&self, account: AccountId) -> Vec<ResourceGroup> {
+        self.core()
+            .indexes()
+            .groups
+            .of_account(account)
+            .cloned()
+            .collect()
+    }
+
+    /// The account's default resource group, made first if the account has none yet (an
+    /// account created a moment ago).
+    pub async fn default_group(&self, account: AccountId) -> Result<ResourceGroup, StoreError> {
+        let find = || {
+            self.core()
+                .indexes()
+                .groups
+                .of_account(account)
+                .find(|g| g.is_default)
+                .cloned()
+        };
+        if let Some(g) = find() {
+            return Ok(g);
+        }
+        self.call(|reply| Command::EnsureDefaultGroups {
+            accounts: vec![account],
+            reply: Some(reply),
+        })
+        .await?;
+        find()
+            .ok_or_else(|| StoreError::Internal(format!("account {account} has no default group")))
+    }
+
+    /// Creates a resource group; names are unique within an account.
+    pub async fn create_group(
+        &self,
+        account: AccountId,
+        name: String,
+    ) -> Result<ResourceGroup, StoreError> {
+        self.group_op(account, GroupOp::Create { name }).await
+    }
+
+    pub async fn rename_group(
+        &self,
+        account: AccountId,
+        id: String,
+        name: String,
+    ) -> Result<ResourceGroup, StoreError> {
+        self.group_op(account, GroupOp::Rename { id, name }).await
+    }
+
+    /// Deletes an empty resource group (never the default one).
+    pub async fn delete_group(
+        &self,
+        account: AccountId,
+        id: String,
+    ) -> Result<ResourceGroup, StoreError> {
+        self.group_op(account, GroupOp::Delete { id }).await
+    }
+
+    async fn group_op(&self, account: AccountId, op: GroupOp) -> Result<ResourceGroup, StoreError> {
+        self.call(|reply| Command::Group { account, op, reply })
+            .await
+    }
+
+    // ---- the writer ----
+
+    /// Finishes the writes under way and stops the writer; later writes fail.
+    pub async fn close(&self) {
+        let _ = self.call(|reply| Command::Shutdown { reply }).await;
+    }
+
+    /// Returns once every phase due by now has been settled and committed.
+    pub async fn settle_due(&self) -> Result<(), StoreError> {
+        // Deadlines of other replicas' documents count too.
+        self.sync().await?;
+        self.call(|reply| Command::Settle {
+            record_clock: false,
+            reply,
+        })
+        .await
+    }
+
+    /// Like [`Store::settle_due`], and writes the clock's time down, for a manual clock to
+    /// resume from after a restart.
+    pub async fn settle_and_record_clock(&self) -> Result<(), StoreError> {
+        self.sync().await?;
+        self.call(|reply| Command::Settle {
+            record_clock: true,
+            reply,
+        })
+        .await
+    }
+
+    async fn call<T>(
+        &self,
+        command: impl FnOnce(oneshot::Sender<Result<T, StoreError>>) -> Command,
+    ) -> Result<T, StoreError> {
+        let (tx, rx) = oneshot::channel();
+        self.shared
+            .commands
+            .send(command(tx))
+            .map_err(|_| StoreError::closed())?;
+        rx.await.map_err(|_| StoreError::closed())?
+    }
+}

@@ -1,0 +1,184 @@
+//! Instances in a round: creation (addresses allocated, deployment begun) and operations
+//! (each checked against the lifecycle table at the moment it is applied).
+
+use super::Round;
+use crate::error::StoreError;
+use crate::kinds::instances::public_pool;
+use crate::{Created, Operated};
+use zec_core::create::{Allocation, CreatePlan};
+use zec_core::lifecycle::{Effect, apply};
+use zec_core::rules;
+use zec_core::{AccountId, Atom, Change, Instance, Operation, Phase, Target};
+use zec_types::{ApiError, ErrorCode};
+
+/// An operation on some of an account's instances.
+pub(crate) struct Operate<'a> {
+    pub account: AccountId,
+    pub ids: &'a [u64],
+    pub op: Operation,
+    pub change: &'a Change,
+    /// The resource groups the caller may touch (`None`: all).
+    pub scope: Option<&'a [Atom]>,
+}
+
+/// Applies an operation to each instance: the lifecycle table decides, against the status
+/// the instance has at this moment (its due phase settled first), so that an action and a
+/// finishing phase can never interleave into a state the table does not allow. If any id
+/// names no instance of the account, nothing is done.
+pub(crate) fn operate(round: &mut Round<'_>, o: Operate<'_>) -> Result<Operated, StoreError> {
+    if let Change::ResourceGroup(g) = o.change
+        && round.group(o.account, g).is_none()
+    {
+        return Err(rules::found::group(g).into());
+    }
+    let now = round.now;
+    let mut current: Vec<Instance> = Vec::with_capacity(o.ids.len());
+    for &id in o.ids {
+        let found = round
+            .get::<Instance>(id)
+            .filter(|i| i.account == o.account && i.status_at(now).is_some());
+        let Some(instance) = found else {
+            return Err(rules::found::instance(&id.to_string()).into());
+        };
+        if o.scope
+            .is_some_and(|groups| !groups.contains(&instance.resource_group_id))
+        {
+            return Err(rules::scope::instance(id).into());
+        }
+        if !current.iter().any(|i| i.id == id) {
+            current.push(instance);
+        }
+    }
+    // A change with limits (tags) is checked against every instance as it is now, before
+    // any is touched: all or nothing.
+    for instance in &current {
+        o.change.check(instance)?;
+    }
+    let mut outcomes = Vec::with_capacity(current.len());
+    for instance in current {
+        let Some(mut instance) = round.settle(instance) else {
+            continue;
+        };
+        let before = instance.status;
+        match apply(before, o.op) {
+            Err(code) => outcomes.push((instance.id, Err((code, before)))),
+            Ok(effect) => {
+                o.change.apply(&mut instance);
+                instance.updated_at = now;
+                if let Effect::Begin(phase) = effect {
+                    let due = now.saturating_add(round.core.timings.millis(phase));
+                    let outcome = outcome(round, phase, &instance);
+                    instance.begin(phase, now, due, outcome);
+                    round.schedule(&instance);
+                }
+                outcomes.push((instance.id, Ok(instance.status)));
+                round.put(instance);
+            }
+        }
+    }
+    Ok(Operated {
+        order_number: round.next_id(),
+        outcomes,
+    })
+}
+
+/// How a phase beginning now on this instance will end: its failure if a fault rule says
+/// so (rules are consulted, and their counts spent, only here), else its success.
+fn outcome(round: &Round<'_>, phase: Phase, i: &Instance) -> Target {
+    let Some(failure) = phase.failure() else {
+        return phase.success();
+    };
+    let target = zec_core::faults::Target {
+        zone: &i.zone_id,
+        image: &i.image_id,
+        instance_type: &i.instance_type,
+    };
+    let mut faults = round.core.faults.lock().unwrap_or_else(|e| e.into_inner());
+    if faults.phase_fails(phase, target) {
+        failure
+    } else {
+        phase.success()
+    }
+}
+
+/// Creates the planned instances, DEPLOYING, each with its addresses.
+pub(crate) fn create(
+    round: &mut Round<'_>,
+    account: AccountId,
+    plan: &CreatePlan,
+) -> Result<Created, StoreError> {
+    let template = &plan.template;
+    // The group was checked when the request came in; it may have been deleted since.
+    if round.group(account, &template.resource_group_id).is_none() {
+        return Err(rules::found::group(&template.resource_group_id).into());
+    }
+    let mut addresses = Vec::with_capacity(plan.names.len());
+    for n in 0..plan.names.len() {
+        let want = if n == 0 { plan.lan_ip } else { None };
+        let alloc = &mut round.state.alloc;
+        let private = alloc.private(account, &template.subnet_id, plan.subnet_cidr, want);
+        let public = match (private, plan.public_pool) {
+            (Some(_), Some(pool)) => alloc.public(pool).map(Some),
+            _ => Some(None),
+        };
+        match (private, public) {
+            (Some(private), Some(public)) => addresses.push((private, public)),
+            (private, _) => {
+                // Give back what this request took before failing it.
+                for (private, public) in addresses.iter().copied().chain(private.map(|p| (p, None)))
+                {
+                    let mut probe = template.clone();
+                    probe.account = account;
+                    probe.private_ipv4 = private;
+                    probe.public_ipv4 = public;
+                    round
+                        .state
+                        .alloc
+                        .release(&probe, public_pool(&round.core.catalog, &probe));
+                }
+                let (code, what) = if private.is_none() {
+                    (
+                        ErrorCode::InvalidSubnetIpv4Insufficient,
+                        "private IPv4 addresses in the subnet",
+                    )
+                } else {
+                    (
+                        ErrorCode::OperationDeniedInstanceQuotaExceed,
+                        "public IPv4 addresses in the region",
+                    )
+                };
+                return Err(ApiError::new(
+                    code,
+                    format!(
+                        "There are not enough free {what} for {} instances.",
+                        plan.names.len()
+                    ),
+                )
+                .into());
+            }
+        }
+    }
+    let now = round.now;
+    let due = now.saturating_add(round.core.timings.millis(Phase::Deploy));
+    let order_number = round.next_id();
+    let mut made = Vec::with_capacity(plan.names.len());
+    for (n, (private, public)) in addresses.into_iter().enumerate() {
+        let a = Allocation {
+            id: round.next_id(),
+            nic_id: round.next_id(),
+            system_disk_id: round.next_id(),
+            data_disk_id: plan.data_disk.as_ref().map(|_| round.next_id()),
+            private_ipv4: private,
+            public_ipv4: public,
+        };
+        let outcome = outcome(round, Phase::Deploy, &plan.template);
+        let instance = plan.instantiate(n, a, now, due, outcome);
+        round.schedule(&instance);
+        round.put(instance.clone());
+        made.push(instance);
+    }
+    Ok(Created {
+        order_number,
+        instances: made,
+    })
+}
