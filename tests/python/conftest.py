@@ -305,6 +305,46 @@ def sdk_status_error(client, action: str, **fields) -> tuple[str, int]:
 
 
 # --------------------------------------------------------------------------------------------
+# The backend: SQLite in each server's data directory, or, with ZECD_TEST_BACKEND=postgres (the
+# second run of scripts/test), a PostgreSQL database per data directory on the server
+# ZECD_TEST_DATABASE_URL names (so that a restart on the same data directory finds its data).
+
+ON_POSTGRES = os.environ.get("ZECD_TEST_BACKEND") == "postgres"
+_DATABASES: set[str] = set()
+
+
+def _psql(sql: str) -> None:
+    url = os.environ["ZECD_TEST_DATABASE_URL"]
+    subprocess.run(["psql", url, "-qc", sql], check=True, capture_output=True, timeout=60)
+
+
+def database_for(data_dir: Path) -> str:
+    """The PostgreSQL database of a data directory, made on first use."""
+    name = "zecd_py_" + hashlib.sha1(str(data_dir.resolve()).encode()).hexdigest()[:16]
+    if name not in _DATABASES:
+        _psql(f"CREATE DATABASE {name}")
+        _DATABASES.add(name)
+    base = os.environ["ZECD_TEST_DATABASE_URL"]
+    head, _, query = base.partition("?")
+    url = head.rsplit("/", 1)[0] + "/" + name
+    return url + ("?" + query if query else "")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    for name in _DATABASES:
+        try:
+            _psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        except Exception:  # noqa: BLE001 - best effort at the end
+            pass
+
+
+def sqlite_only(what: str) -> None:
+    """Skips a test about the SQLite data directory itself on the PostgreSQL run."""
+    if ON_POSTGRES:
+        pytest.skip(f"{what} is about the SQLite data directory")
+
+
+# --------------------------------------------------------------------------------------------
 # The server.
 
 @dataclass
@@ -336,6 +376,8 @@ class ZecdServer:
             })
         settings = {"listen": "127.0.0.1:0", "data-dir": str(self.data_dir),
                     "transition": self.transition}
+        if ON_POSTGRES:
+            settings["database-url"] = database_for(self.data_dir)
         command = [str(self.binary), "serve"]
         if self.use_flags:
             for flag, value in settings.items():
@@ -408,10 +450,16 @@ class ZecdServer:
 
     # ---- admin subcommands (they work on the data directory beside the running server) ----
 
+    def store_args(self) -> list[str]:
+        """Where the data is, as the admin subcommands take it."""
+        if ON_POSTGRES:
+            return ["--database-url", database_for(self.data_dir)]
+        return ["--data-dir", str(self.data_dir)]
+
     def admin_run(self, *args: str) -> subprocess.CompletedProcess:
-        """Runs ``zecd ARGS --data-dir D``, whatever its outcome."""
+        """Runs ``zecd ARGS --data-dir D`` (or ``--database-url``), whatever its outcome."""
         return subprocess.run(
-            [str(self.binary), *args, "--data-dir", str(self.data_dir)],
+            [str(self.binary), *args, *self.store_args()],
             capture_output=True, text=True, timeout=30,
             env={k: v for k, v in os.environ.items() if not k.startswith("ZECD_")},
         )

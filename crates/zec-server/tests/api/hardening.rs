@@ -356,6 +356,9 @@ async fn the_manual_clock_refuses_times_zecd_cannot_represent_and_everything_kee
 
 #[tokio::test]
 async fn a_clock_recorded_beyond_the_representable_times_is_taken_back_at_start() {
+    if crate::harness::skip_unless_sqlite("editing the recorded clock") {
+        return;
+    }
     let mut server = Server::start_with(with(&["--clock", "manual"]));
     server.kill();
     let db = rusqlite::Connection::open(server.data_dir().join("zecd.db")).unwrap();
@@ -381,6 +384,9 @@ async fn a_clock_recorded_beyond_the_representable_times_is_taken_back_at_start(
 
 #[tokio::test]
 async fn the_data_directory_is_private_and_an_older_one_is_narrowed() {
+    if crate::harness::skip_unless_sqlite("file permissions") {
+        return;
+    }
     use std::os::unix::fs::PermissionsExt;
     let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     let mut server = Server::start();

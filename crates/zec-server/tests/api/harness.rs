@@ -24,6 +24,25 @@ pub struct Server {
     args: Vec<String>,
     envs: Vec<(String, String)>,
     nofile: Option<u32>,
+    /// On the PostgreSQL run of the suite: this server's own database.
+    database: Option<Database>,
+}
+
+/// Whether the suite runs on PostgreSQL (`ZECD_TEST_BACKEND=postgres`, as `scripts/test`'s
+/// second run sets): every server then keeps its data in a database of its own, and the admin
+/// subcommands reach it there.
+pub fn on_postgres() -> bool {
+    std::env::var("ZECD_TEST_BACKEND").is_ok_and(|b| b == "postgres")
+}
+
+/// For a test about the SQLite data directory itself: `true` (and a note) when it cannot run
+/// on this backend.
+pub fn skip_unless_sqlite(what: &str) -> bool {
+    if on_postgres() {
+        eprintln!("skipped on PostgreSQL: {what} is about the SQLite data directory");
+        return true;
+    }
+    false
 }
 
 pub struct Options {
@@ -58,15 +77,24 @@ impl Server {
             envs.push(("ZECD_ACCESS_KEY_ID".into(), KEY_ID.into()));
             envs.push(("ZECD_ACCESS_KEY_PASSWORD".into(), KEY_PASSWORD.into()));
         }
+        let mut args = o.args;
+        let database = if on_postgres() && !args.iter().any(|a| a == "--database-url") {
+            let db = Database::create().expect("ZECD_TEST_DATABASE_URL for the PostgreSQL run");
+            args.extend(["--database-url".to_owned(), db.url.clone()]);
+            Some(db)
+        } else {
+            None
+        };
         let mut s = Server {
             dir,
             child: None,
             addr: String::new(),
             stdout: String::new(),
             log: Arc::new(Mutex::new(Vec::new())),
-            args: o.args,
+            args,
             envs,
             nofile: o.nofile,
+            database,
         };
         s.spawn();
         s
@@ -217,7 +245,10 @@ impl Server {
 
     /// Runs an admin subcommand against this server's data directory.
     pub fn admin(&self, args: &[&str]) -> String {
-        admin(self.data_dir(), args)
+        match &self.database {
+            Some(db) => admin_on(&["--database-url", &db.url], args),
+            None => admin(self.data_dir(), args),
+        }
     }
 
     /// A second account with its own key, made with the admin subcommands.
@@ -302,10 +333,13 @@ impl Drop for Server {
 }
 
 pub fn admin(data_dir: &Path, args: &[&str]) -> String {
+    admin_on(&["--data-dir", &data_dir.to_string_lossy()], args)
+}
+
+fn admin_on(store: &[&str], args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_zecd"))
         .args(args)
-        .arg("--data-dir")
-        .arg(data_dir)
+        .args(store)
         .output()
         .expect("run zecd admin");
     assert!(

@@ -16,6 +16,7 @@ mod model;
 mod process;
 mod sdk;
 mod tenancy;
+mod upgrade;
 
 use zec_sdk::Client;
 use zec_sdk::model::{CreateZecInstancesRequest, DescribeInstancesStatusRequest};

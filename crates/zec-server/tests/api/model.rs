@@ -312,6 +312,9 @@ async fn in_flight_kill(rng: &mut SmallRng, server: &mut Server, model: &mut Mod
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn random_histories_on_sqlite_match_the_model() {
+    if crate::harness::skip_unless_sqlite("the SQLite model run") {
+        return;
+    }
     for seed in 1..=6 {
         run(seed, 200, None).await;
     }

@@ -109,6 +109,9 @@ async fn kill_9_loses_no_acknowledged_write_and_deployments_finish_after_restart
 
 #[tokio::test]
 async fn a_second_server_on_the_same_data_directory_refuses_to_start() {
+    if crate::harness::skip_unless_sqlite("the data directory's lock") {
+        return;
+    }
     let server = Server::start();
     let out = Command::new(env!("CARGO_BIN_EXE_zecd"))
         .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
