@@ -412,3 +412,82 @@ async fn credentials_come_from_flags_environment_and_zenos_files() {
     let completion = cli.command(&["completion", "bash"]).output().unwrap();
     assert!(text(&completion).0.contains("zec"));
 }
+
+#[tokio::test]
+async fn a_closed_output_pipe_ends_zec_quietly() {
+    let server = Server::start();
+    let cli = Cli::new(&server);
+    // Output far larger than a pipe holds, read by nobody: the reader has gone.
+    let mut child = cli
+        .command(&["completion", "bash"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(141), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    // The same for an API answer.
+    create(&server.client(), 300).await;
+    let mut child = cli
+        .command(&["-o", "json", "zec", "describe-instances", "--page-size", "300"])
+        .env("ZENLAYER_ACCESS_KEY_ID", KEY_ID)
+        .env("ZENLAYER_ACCESS_KEY_SECRET", KEY_PASSWORD)
+        .env("ZENLAYER_ENDPOINT", format!("http://{}", server.addr))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(141));
+    assert!(out.stderr.is_empty(), "{}", text(&out).1);
+}
+
+#[test]
+fn dry_run_applies_to_wait_instances_too() {
+    let server = Server::start();
+    let cli = Cli::new(&server);
+    let out = cli.run(&[
+        "--dry-run",
+        "zec",
+        "wait-instances",
+        "--instance-ids",
+        "1",
+        "2",
+        "--timeout",
+        "1s",
+    ]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.starts_with("POST http://"), "{stdout}");
+    assert!(stdout.contains("x-zc-action: DescribeInstancesStatus"), "{stdout}");
+    assert!(stdout.contains(r#"{"instanceIds":["1","2"],"pageSize":100}"#), "{stdout}");
+    // Nothing was sent: the server logged no request.
+    assert!(
+        !server.log().contains("DescribeInstancesStatus"),
+        "{}",
+        server.log()
+    );
+}
+
+#[test]
+fn an_https_endpoint_answered_in_plain_http_is_named_as_such() {
+    let server = Server::start();
+    let cli = Cli::new(&server);
+    // Host only: HTTPS, as zeno does.
+    let out = cli
+        .command(&["zec", "describe-zones"])
+        .env("ZENLAYER_ACCESS_KEY_ID", KEY_ID)
+        .env("ZENLAYER_ACCESS_KEY_SECRET", KEY_PASSWORD)
+        .env("ZENLAYER_ENDPOINT", &server.addr)
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("answered in plain HTTP, not HTTPS"), "{stderr}");
+    assert!(stderr.contains(&format!("http://{}", server.addr)), "{stderr}");
+}
