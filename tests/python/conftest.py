@@ -31,6 +31,7 @@ import signal
 import subprocess
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -547,6 +548,19 @@ class ZecdServer:
                    token: str | None = None):
         """An SDK ZrmClient (tags, 2025-10-14), credentials as :meth:`user_client`."""
         return self._client(self._credential(key_id, password, token), ZRM_VERSION, None)
+
+    def key_pair(self, name: str | None = None, key_id: str | None = None,
+                 password: str | None = None) -> str:
+        """Imports a key pair (an Ed25519 key of ssh_keys.py) into the account of a credential
+        (the root key unless given) through the SDK's CcsClient; its ``keyId``."""
+        from ssh_keys import ED25519
+        from zenlayercloud.ccs.v20250901 import models as ccs_models
+        from zenlayercloud.ccs.v20250901.ccs_client import CcsClient
+        c = CcsClient(self._credential(key_id, password, None), self.config())
+        req = ccs_models.ImportKeyPairRequest()
+        req.keyName = name or f"k-{uuid.uuid4().hex[:16]}"
+        req.publicKey = ED25519
+        return c.ImportKeyPair(req).keyId
 
     def clients(self, key_id: str | None = None, password: str | None = None,
                 token: str | None = None) -> "SdkClients":

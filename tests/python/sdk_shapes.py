@@ -24,7 +24,7 @@ A class with any other form, or with a generator slip (a key read into two attri
 ``__init__`` and ``_deserialize`` naming different attributes, no ``_deserialize`` at all), is
 flagged, and a schema that reaches it raises :class:`SdkShapeError`; a key read twice the same
 way (2024-04-01 ``EipInfo.flowPackage``) is fine. The JSON keys are the strings given to
-``params.get``; in these four packages they equal the attribute names.
+``params.get``; in these five packages they equal the attribute names.
 
 The action → response model map comes from the client module (``*_client.py``): the string given
 to ``self._api_call`` and the ``models.X()`` whose ``_deserialize`` reads the answer. The two are
@@ -34,7 +34,7 @@ method name: the 2024-04-01 client sends ``UnAssignNetworkInterfaceIpv4`` from i
 
 **Go SDK.** It is not installed here; ``sdk_go_models.json`` beside this file is an extract of it
 (its struct fields with their ``json`` tags and types, for the response structs of every action
-of the four packages zecd serves), written by ``python sdk_shapes.py refresh-go <checkout>``, with
+of the five packages zecd serves), written by ``python sdk_shapes.py refresh-go <checkout>``, with
 the release it came from. ``ZECD_GO_SDK_DIR`` (a checkout of zenlayercloud-sdk-go) makes this
 module read the Go sources directly instead.
 
@@ -68,6 +68,7 @@ PACKAGES = {
     ("zec", "2024-04-01"): ("zenlayercloud.zec.v20240401", "zec20240401"),
     ("user", "2024-05-29"): ("zenlayercloud.user.v20240529", "user20240529"),
     ("zrm", "2025-10-14"): ("zenlayercloud.zrm.v20251014", "zrm20251014"),
+    ("ccs", "2025-09-01"): ("zenlayercloud.ccs.v20250901", "ccs20250901"),
 }
 
 

@@ -469,14 +469,15 @@ def test_a_resize_ends_stopped_with_the_new_type(manual_zecd):
 def test_a_reset_ends_running_with_the_new_image(manual_zecd):
     server, client = manual_zecd, manual_zecd.client()
     [iid] = stopped(server, client, 1)
+    key = server.key_pair()
     sdk_call(client, "ResetInstance", instanceId=iid, imageId="ubuntu2204_20240712",
-             keyId="key-abcd1234", timezone="Asia/Singapore", instanceName="reset-1")
+             keyId=key, timezone="Asia/Singapore", instanceName="reset-1")
     assert statuses(client, [iid]) == {iid: "REBUILDING"}
     server.advance(f"{DEFAULT_PHASE_MS['rebuild']}ms")
     info = snapshot(server, iid)
     assert info["status"] == "RUNNING"
     assert (info["imageId"], info["keyId"], info["timeZone"], info["instanceName"]) == (
-        "ubuntu2204_20240712", "key-abcd1234", "Asia/Singapore", "reset-1")
+        "ubuntu2204_20240712", key, "Asia/Singapore", "reset-1")
 
 
 def test_a_failed_reinstall_can_be_retried(manual_zecd):

@@ -418,7 +418,9 @@ def test_add_resource_with_an_unknown_resource_moves_nothing(acct, position):
     home = default_group(acct)
     gid = create_group(acct, "dest")
     ids = create_instances(acct.zec, 2)
-    for unknown in (NO_SUCH_INSTANCE, "not-an-id", str(int(ids[-1]) + 1)):
+    # (The id right after an instance's is its primary NIC's, itself a resource: an id well
+    # past every one made names nothing.)
+    for unknown in (NO_SUCH_INSTANCE, "not-an-id", str(int(ids[-1]) + 10**9)):
         resources = [unknown] + ids if position == "first" else ids + [unknown]
         assert sdk_status_error(acct.user, "AddResourceResourceGroup", resourceGroupId=gid,
                                 resources=resources) == RESOURCE_NOT_FOUND

@@ -1,17 +1,19 @@
 """Each API version answers with its own shape (the response-shape issue).
 
 Clients of zec ``2024-04-01`` get exactly the keys that version's response models declare, clients
-of ``2025-09-01`` exactly theirs; ``user`` (2024-05-29) and ``zrm`` (2025-10-14) likewise. The
-reference is the official SDKs' response model of the action in that version: the installed
-Python SDK's model classes, united with the Go SDK's where it declares more (see
-``sdk_shapes.py``, which derives the schemas from the SDK sources).
+of ``2025-09-01`` exactly theirs; ``user`` (2024-05-29), ``zrm`` (2025-10-14) and ``ccs``
+(2025-09-01) likewise. The reference is the official SDKs' response model of the action in that
+version: the installed Python SDK's model classes, united with the Go SDK's where it declares more
+(see ``sdk_shapes.py``, which derives the schemas from the SDK sources).
 
-For every action zecd serves (read from ``crates/zec-types/src/action.rs``, admin excluded) in
-every version its service accepts, the test sends one real request over raw HTTP, signed, with
-``x-zc-version`` set, after building a world in which lists are non-empty and nested objects are
-present (an instance with a data disk, a public address, tags, instance options and a resource
-group of its own), and compares the keys of the ``response`` object, at every level, with the
-schema: keys the model does not declare are ``extra``, keys it declares that the answer lacks are
+For every action zecd serves (read from ``crates/zec-types/src/action.rs``, admin excluded, and
+the names it also serves under another service's path, ``ALIASES``) in every version its service
+accepts, the test sends one real request over raw HTTP, signed, with ``x-zc-version`` set, after
+building a world in which lists are non-empty and nested objects are present (an instance with a
+data disk, a public address, tags, instance options and a resource group of its own; a VPC with
+IPv6, a security group with ingress and egress rules, a tagged NIC, a key pair with a
+description), and compares the keys of the ``response`` object, at every level, with the schema:
+keys the model does not declare are ``extra``, keys it declares that the answer lacks are
 ``missing``. An action that neither SDK has in a version is skipped, with the reason.
 
 Run: ``.venv/bin/python -m pytest tests/python/test_response_shapes.py`` (uses
@@ -33,6 +35,7 @@ from conftest import (
     IMAGE,
     INSTANCE_TYPE,
     PASSWORD,
+    REGION,
     REPO,
     SUBNET,
     ZONE,
@@ -45,6 +48,7 @@ from sdk_shapes import (
     response_schema,
     unvisited,
 )
+from ssh_keys import ED25519_MANY
 
 ACTION_RS = REPO / "crates" / "zec-types" / "src" / "action.rs"
 
@@ -59,7 +63,8 @@ class ShapeCoverageWarning(UserWarning):
 
 def served() -> list[tuple[str, str, str]]:
     """(service, version, action) for every action of action.rs and every version its service
-    accepts, admin excluded."""
+    accepts, admin excluded; and likewise for every name of ``ALIASES`` (an action also served
+    under another service's path, e.g. DescribeKeyPairs under zec)."""
     text = ACTION_RS.read_text(encoding="utf-8")
     versions: dict[str, list[str]] = {}
     body = re.search(r"pub const fn versions\(self\).*?\{(.*?)\n    \}", text, re.S)
@@ -69,15 +74,24 @@ def served() -> list[tuple[str, str, str]]:
     block = re.search(r"macro_rules! for_each_action \{(.*?)^\}", text, re.S | re.M)
     assert block, "the for_each_action! table not found in action.rs"
     out = []
-    for service, names in re.findall(r"^\s+(zec|user|zrm|admin) \{(.*?)^\s+\}", block.group(1),
-                                     re.S | re.M):
+    for service, names in re.findall(r"^\s+(zec|ccs|user|zrm|admin) \{(.*?)^\s+\}",
+                                     block.group(1), re.S | re.M):
         if service == "admin":
             continue
         variant = service.capitalize()
         for action in re.findall(r"^\s+(\w+) => \w+, (?:read|write),", names, re.M):
             for version in versions[variant]:
                 out.append((service, version, action))
+    aliases = re.search(r"pub const ALIASES: [^=]*=\s*&\[(.*?)\];", text, re.S)
+    assert aliases, "ALIASES not found in action.rs"
+    for variant, name in re.findall(r'\(\s*Service::(\w+)\s*,\s*"(\w+)"\s*,\s*Action::\w+\s*\)',
+                                    aliases.group(1)):
+        if variant == "Admin":
+            continue
+        for version in versions[variant]:
+            out.append((variant.lower(), version, name))
     assert len(out) > 20, out
+    assert len(set(out)) == len(out), "an action served twice under one service"
     return out
 
 
@@ -91,6 +105,14 @@ NO_MODEL = {
         "ModifyInstancesResourceGroup is not in zec 2025-09-01 (neither the Python SDK's "
         "zec.v20250901 nor the Go SDK's zec20250901 has it; only 2024-04-01 does), so there is "
         "no response model to compare with; zecd serves it there anyway",
+    ("zec", "2024-04-01", "ModifyNetworkInterfaceAttribute"):
+        "ModifyNetworkInterfaceAttribute is not in zec 2024-04-01 (that version of both SDKs "
+        "has only ModifyNetworkInterfacesAttribute; the provider sends the singular one as "
+        "2025-09-01 only), so there is no response model to compare with",
+    ("zec", "2025-09-01", "DescribeKeyPairs"):
+        "DescribeKeyPairs under zec is the 2024-04-01 SDKs' (zecd serves it there as an alias "
+        "of ccs DescribeKeyPairs); zec 2025-09-01 of neither SDK has it (key pairs moved to "
+        "ccs 2025-09-01), so there is no response model to compare with",
 }
 
 
@@ -98,6 +120,16 @@ NO_MODEL = {
 # The world.
 
 _names = itertools.count(1)
+_subnets = itertools.count(1)  # the third octet of the world's subnets (172.16.N.0/24)
+_keys = itertools.count(0)  # an index into ED25519_MANY
+
+# A rule each way (DescribeSecurityGroupRule must list both).
+RULES = [
+    {"direction": "ingress", "policy": "accept", "priority": 1, "ipProtocol": "tcp",
+     "portRange": "22", "cidrIp": "0.0.0.0/0", "desc": "ssh"},
+    {"direction": "egress", "policy": "accept", "priority": 1, "ipProtocol": "all",
+     "portRange": "-1", "cidrIp": "0.0.0.0/0", "desc": "out"},
+]
 
 
 @dataclass
@@ -106,6 +138,9 @@ class World:
     group: str = ""  # a resource group of the account's own (not the default one)
     rich: list[str] = field(default_factory=list)  # RUNNING instances with everything
     plain: str = ""  # a RUNNING instance with nothing optional
+    vpc: str = ""  # a VPC with IPv6, tags, a resource group and a security group of its own
+    sg: str = ""  # a security group with a rule each way, bound to ``vpc``
+    key: str = ""  # a key pair with a description
 
     def call(self, service: str, version: str, action: str, body: dict) -> dict:
         """One raw signed call that must succeed; returns the whole envelope."""
@@ -147,6 +182,55 @@ class World:
         return self.call("user", "2024-05-29", "CreateResourceGroup",
                          {"name": name})["response"]["resourceGroupId"]
 
+    # Networks and key pairs (issue 11).
+
+    def new_vpc(self, ipv6: bool = False) -> str:
+        """A VPC of the account's own (172.16.0.0/16), in the world's resource group, tagged,
+        with a private IPv6 block if ``ipv6``."""
+        body = {"name": f"shapes-vpc-{next(_names)}", "cidrBlock": "172.16.0.0/16",
+                "resourceGroupId": self.group,
+                "tags": {"tags": [{"key": "env", "value": "shapes"}]}}
+        if ipv6:
+            body["enablePriIpv6"] = True
+        return self.call("zec", "2025-09-01", "CreateVpc", body)["response"]["vpcId"]
+
+    def new_subnet(self) -> str:
+        """An IPv4 subnet of its own /24 in :attr:`vpc` (IPv6 on, so that it can add IPv6)."""
+        n = next(_subnets)
+        assert n < 256, "out of /24s in the world's VPC"
+        return self.call("zec", "2025-09-01", "CreateSubnet", {
+            "vpcId": self.vpc, "regionId": REGION, "name": f"shapes-subnet-{n}",
+            "stackType": "IPv4", "cidrBlock": f"172.16.{n}.0/24"})["response"]["subnetId"]
+
+    def new_sg(self, rules: bool = False) -> str:
+        """A security group, with an ingress and an egress rule if ``rules``."""
+        body = {"securityGroupName": f"shapes-sg-{next(_names)}"}
+        if rules:
+            body["ruleInfos"] = RULES
+        return self.call("zec", "2025-09-01", "CreateSecurityGroup",
+                         body)["response"]["securityGroupId"]
+
+    def vpc_with_sg(self) -> str:
+        """A VPC with a security group of its own bound to it."""
+        vpc = self.new_vpc()
+        self.call("zec", "2025-09-01", "AssignSecurityGroupVpc",
+                  {"vpcId": vpc, "securityGroupId": self.new_sg()})
+        return vpc
+
+    def nic(self, iid: str) -> str:
+        """The primary NIC of instance ``iid``."""
+        nics = self.call("zec", "2025-09-01", "DescribeNetworkInterfaces",
+                         {"instanceId": iid})["response"]["dataSet"]
+        [nic] = [n["nicId"] for n in nics if n["nicType"] == "Primary"]
+        return nic
+
+    def new_key(self) -> str:
+        """A key pair with a description, of a public key no other key pair here has."""
+        n = next(_keys)
+        return self.call("ccs", "2025-09-01", "ImportKeyPair", {
+            "keyName": f"shapes_key_{n}", "publicKey": ED25519_MANY[n],
+            "keyDescription": f"shapes {n}"})["response"]["keyId"]
+
 
 def plain_create(count: int = 1) -> dict:
     return {"zoneId": ZONE, "imageId": IMAGE, "instanceType": INSTANCE_TYPE, "subnetId": SUBNET,
@@ -180,6 +264,18 @@ def world(manual_zecd) -> World:
     [w.plain] = w.create(rich=False)
     w.advance("deploy")
     assert set(w.statuses(w.rich + [w.plain]).values()) == {"RUNNING"}
+    # Networks: a VPC with every optional part, a subnet in it, a security group with rules
+    # (set again by ConfigureSecurityGroupRules) bound to it, and tags on a NIC (NicInfo.tags,
+    # InstanceInfo.nics[].tags).
+    w.vpc = w.new_vpc(ipv6=True)
+    w.new_subnet()
+    w.sg = w.new_sg()
+    w.call("zec", "2025-09-01", "ConfigureSecurityGroupRules",
+           {"securityGroupId": w.sg, "ruleInfos": RULES})
+    w.call("zec", "2025-09-01", "AssignSecurityGroupVpc", {"vpcId": w.vpc, "securityGroupId": w.sg})
+    w.call("zrm", "2025-10-14", "ModifyResourceTags",
+           {"resourceUuid": w.nic(w.rich[0]), "replaceTags": [{"key": "nic", "value": "shapes"}]})
+    w.key = w.new_key()
     return w
 
 
@@ -200,14 +296,15 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         lambda w, v: {"instanceIds": _ids(w)}, ["dataSet"]),
     ("zec", "DescribeInstances"): (
         lambda w, v: {"instanceIds": _ids(w)},
-        ["dataSet", "dataSet[].nics", "dataSet[].dataDisks", "dataSet[].tags.tags"]),
+        ["dataSet", "dataSet[].nics", "dataSet[].dataDisks", "dataSet[].tags.tags",
+         "dataSet[].nics[].tags.tags"]),
     ("zec", "CreateZecInstances"): (
         lambda w, v: rich_create(w.group), ["instanceIdSet", "instances"]),
     ("zec", "DescribeZones"): (lambda w, v: {}, ["zoneSet"]),
     ("zec", "DescribeZoneInstanceConfigInfos"): (
         lambda w, v: {"zoneId": ZONE}, ["instanceTypeQuotaSet"]),
     ("zec", "DescribeImages"): (lambda w, v: {"zoneId": ZONE}, ["dataSet"]),
-    ("zec", "DescribeVpcs"): (lambda w, v: {}, ["dataSet"]),
+    ("zec", "DescribeVpcs"): (lambda w, v: {}, ["dataSet", "dataSet[].tags.tags"]),
     ("zec", "DescribeSubnets"): (lambda w, v: {}, ["dataSet"]),
     ("zec", "DescribeSecurityGroups"): (lambda w, v: {}, ["dataSet"]),
     ("zec", "StartInstances"): (lambda w, v: {"instanceIds": [w.stopped()]}, []),
@@ -237,6 +334,50 @@ RECIPES: dict[tuple[str, str], Recipe] = {
         lambda w, v: {"resourceUuid": w.running(),
                       "replaceTags": [{"key": "k1", "value": "v1"}],
                       "deleteTagKeys": ["env"]}, []),
+    # Networks (issue 11).
+    ("zec", "CreateVpc"): (
+        lambda w, v: {"name": f"shapes-vpc-{next(_names)}", "cidrBlock": "172.16.0.0/16"}, []),
+    ("zec", "ModifyVpcAttribute"): (
+        lambda w, v: {"vpcId": w.new_vpc(), "vpcName": f"shapes-vpc-{next(_names)}",
+                      "cidrBlock": "172.16.0.0/16"}, []),
+    ("zec", "DeleteVpc"): (lambda w, v: {"vpcId": w.new_vpc()}, []),
+    ("zec", "CreateSubnet"): (
+        lambda w, v: (lambda n: {"vpcId": w.vpc, "regionId": REGION,
+                                 "name": f"shapes-subnet-{n}", "stackType": "IPv4",
+                                 "cidrBlock": f"172.16.{n}.0/24"})(next(_subnets)), []),
+    ("zec", "ModifySubnetAttribute"): (
+        lambda w, v: {"subnetId": w.new_subnet(), "subnetName": f"shapes-subnet-r{next(_names)}"},
+        []),
+    ("zec", "ModifySubnetStackType"): (
+        lambda w, v: {"subnetId": w.new_subnet(), "stackType": "IPv4_IPv6",
+                      "ipv6Type": "Private"}, []),
+    ("zec", "DeleteSubnet"): (lambda w, v: {"subnetId": w.new_subnet()}, []),
+    ("zec", "CreateSecurityGroup"): (
+        lambda w, v: {"securityGroupName": f"shapes-sg-{next(_names)}", "ruleInfos": RULES}, []),
+    ("zec", "ModifySecurityGroupsAttribute"): (
+        lambda w, v: {"securityGroupIds": [w.new_sg()],
+                      "securityGroupName": f"shapes-sg-r{next(_names)}"}, []),
+    ("zec", "DeleteSecurityGroup"): (lambda w, v: {"securityGroupId": w.new_sg(rules=True)}, []),
+    ("zec", "DescribeSecurityGroupRule"): (
+        lambda w, v: {"securityGroupId": w.sg}, ["ingressRuleList", "egressRuleList"]),
+    ("zec", "ConfigureSecurityGroupRules"): (
+        lambda w, v: {"securityGroupId": w.new_sg(), "ruleInfos": RULES}, []),
+    ("zec", "AssignSecurityGroupVpc"): (
+        lambda w, v: {"vpcId": w.new_vpc(), "securityGroupId": w.new_sg()}, []),
+    ("zec", "UnAssignSecurityGroupVpc"): (lambda w, v: {"vpcId": w.vpc_with_sg()}, []),
+    ("zec", "DescribeNetworkInterfaces"): (lambda w, v: {}, ["dataSet", "dataSet[].tags.tags"]),
+    ("zec", "ModifyNetworkInterfaceAttribute"): (
+        lambda w, v: {"nicId": w.nic(w.running()), "name": f"shapes-nic-{next(_names)}",
+                      "securityGroupId": w.sg}, []),
+    # Key pairs (issue 11); DescribeKeyPairs also under zec, as the 2024-04-01 SDKs send it.
+    ("ccs", "ImportKeyPair"): (
+        lambda w, v: (lambda n: {"keyName": f"shapes_key_{n}", "publicKey": ED25519_MANY[n],
+                                 "keyDescription": "imported"})(next(_keys)), []),
+    ("ccs", "DescribeKeyPairs"): (lambda w, v: {"keyIds": [w.key]}, ["dataSet"]),
+    ("zec", "DescribeKeyPairs"): (lambda w, v: {"keyIds": [w.key]}, ["dataSet"]),
+    ("ccs", "ModifyKeyPairAttribute"): (
+        lambda w, v: {"keyId": w.new_key(), "keyDescription": "modified"}, []),
+    ("ccs", "DeleteKeyPairs"): (lambda w, v: {"keyIds": [w.new_key()]}, []),
 }
 
 

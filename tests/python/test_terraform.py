@@ -560,11 +560,12 @@ def test_create_reads_back_every_configured_value(profile):
 
 def test_create_with_a_key_pair_and_instance_options(profile):
     tf = Provider(profile)
-    cfg = Config(password=None, key_id="key-tf000001",
+    key = profile.key_pair()
+    cfg = Config(password=None, key_id=key,
                  instance_options={"nested_virtualization": True})
     iid, state = apply_create(tf, cfg)
     assert plan(cfg, state) == {}
-    assert state["key_id"] == "key-tf000001"
+    assert state["key_id"] == key
     assert state["instance_options"] == [{"nested_virtualization": True}]
     # A block that leaves the flag unset sends false, and reads back false.
     cfg = Config(instance_options={})
@@ -623,7 +624,8 @@ RESETS = {
     "image_id": (Config(), {"image_id": "debian12_20251225"}),
     "time_zone": (Config(), {"time_zone": "Europe/Berlin"}),
     "disable_qga_agent": (Config(), {"disable_qga_agent": True}),
-    "key_id": (Config(password=None, key_id="key-tf000002"), {"key_id": "key-tf000003"}),
+    # Key pairs are imported by the test: "first" and "second" stand for their ids.
+    "key_id": (Config(password=None, key_id="first"), {"key_id": "second"}),
 }
 
 
@@ -632,6 +634,9 @@ def test_update_that_reinstalls_stops_resets_and_waits_rebuilding_then_running(
         profile, attribute):
     tf = Provider(profile)
     cfg, change = RESETS[attribute]
+    if attribute == "key_id":
+        cfg = replace(cfg, key_id=profile.key_pair())
+        change = {"key_id": profile.key_pair()}
     iid, _ = apply_create(tf, cfg)
     new = replace(cfg, **change)
     mark, waits = len(tf.calls), len(tf.waits)

@@ -9,6 +9,8 @@ use std::path::Path;
 
 /// When the catalog's network objects were made, as Describe* reports it.
 pub const CATALOG_CREATE_TIME: &str = "2025-01-01T00:00:00Z";
+/// The same moment, in milliseconds since the Unix epoch.
+pub const CATALOG_CREATED: crate::Millis = 1_735_689_600_000;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -265,6 +267,14 @@ fn unique<'a>(what: &str, ids: impl Iterator<Item = &'a String>) -> Result<(), S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_catalog_creation_time_is_one_moment() {
+        assert_eq!(
+            crate::clock::format_api_time(CATALOG_CREATED),
+            CATALOG_CREATE_TIME
+        );
+    }
 
     #[test]
     fn builtin_catalog_is_consistent_and_complete_enough_to_create() {

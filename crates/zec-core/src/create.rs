@@ -7,9 +7,11 @@ use crate::cidr::Ipv4Cidr;
 use crate::clock::Millis;
 use crate::instance::{AccountId, Disk, Instance, Internet, Pending};
 use crate::lifecycle::{Phase, Target};
+use crate::networks::Networks;
 use crate::params::{at_least, at_most, one_of, required};
 use crate::rules::found;
 use std::net::Ipv4Addr;
+use zec_types::error::echo;
 use zec_types::model::CreateZecInstancesRequest;
 use zec_types::{ApiError, ErrorCode, InstanceStatus};
 
@@ -111,6 +113,7 @@ impl CreatePlan {
 pub fn plan(
     req: &CreateZecInstancesRequest,
     catalog: &Catalog,
+    networks: &dyn Networks,
     account: AccountId,
     resource_group_id: &str,
 ) -> Result<CreatePlan, ApiError> {
@@ -139,9 +142,18 @@ pub fn plan(
         .image(image_id)
         .filter(|i| i.offered_in(zone_id))
         .ok_or_else(|| found::image_in_zone(image_id, zone_id))?;
-    let subnet = catalog
+    let subnet = networks
         .subnet(subnet_id)
         .ok_or_else(|| found::subnet(subnet_id))?;
+    let Some(subnet_cidr) = subnet.cidr else {
+        return Err(ApiError::new(
+            ErrorCode::InvalidIpStackTypeNotSupport,
+            format!(
+                "The subnet `{}` has no IPv4 block; zecd's instances need one.",
+                echo(subnet_id)
+            ),
+        ));
+    };
     if subnet.region != zone.region {
         return Err(ApiError::new(
             ErrorCode::OperationDeniedSubnetZoneMismatch,
@@ -151,9 +163,6 @@ pub fn plan(
             ),
         ));
     }
-    let vpc = catalog
-        .vpc(&subnet.vpc)
-        .expect("catalog checked: subnet's vpc exists");
 
     let count = req.instance_count.unwrap_or(1);
     at_least("instanceCount", count, 1)?;
@@ -164,6 +173,11 @@ pub fn plan(
     )?;
 
     check_login(req.password.as_deref(), req.key_id.as_deref(), image.login)?;
+    if let Some(key) = req.key_id.as_deref().filter(|k| !k.is_empty())
+        && !networks.key_pair_exists(key)
+    {
+        return Err(found::key_pair(key));
+    }
 
     let system = req.system_disk.clone().unwrap_or_default();
     let system_size = system.disk_size.unwrap_or(i64::from(image.min_disk_size));
@@ -203,16 +217,18 @@ pub fn plan(
         None => zone.time_zone.as_str(),
         Some(tz) => check_time_zone(tz)?,
     };
-    let security_group_id = match req.security_group_id.as_deref() {
-        None => vpc.security_group.as_str(),
-        Some(id) => catalog
-            .security_group(id)
-            .map(|s| s.id.as_str())
-            .ok_or_else(|| found::security_group(id))?,
+    // The request's group, else the VPC's, else the default one.
+    let security_group_id = match req.security_group_id.as_deref().filter(|s| !s.is_empty()) {
+        Some(id) if networks.security_group_exists(id) => id.to_owned(),
+        Some(id) => return Err(found::security_group(id)),
+        None => networks
+            .vpc_security_group(&subnet.vpc_id)
+            .or_else(|| networks.default_security_group())
+            .unwrap_or_default(),
     };
     let lan_ip = match req.lan_ip.as_deref() {
         None => None,
-        Some(ip) => Some(check_lan_ip(ip, subnet.cidr)?),
+        Some(ip) => Some(check_lan_ip(ip, subnet_cidr)?),
     };
     if let Some(stack) = req.ip_stack_type.as_deref() {
         one_of("ipStackType", stack, &["IPv4", "IPv4_IPv6", "IPv6"])?;
@@ -282,9 +298,9 @@ pub fn plan(
         public_ipv4: None,
         internet: internet.clone().map(Box::new),
         key_id: req.key_id.clone(),
-        vpc_id: Atom::new(&vpc.id),
+        vpc_id: Atom::new(&subnet.vpc_id),
         subnet_id: Atom::new(&subnet.id),
-        security_group_id: Atom::new(security_group_id),
+        security_group_id: Atom::new(&security_group_id),
         enable_agent,
         enable_agent_monitor: false,
         enable_ip_forward: req.enable_ip_forward.unwrap_or(false),
@@ -301,7 +317,7 @@ pub fn plan(
     };
     Ok(CreatePlan {
         names,
-        subnet_cidr: subnet.cidr,
+        subnet_cidr,
         lan_ip,
         public_pool: internet.map(|_| region.public_ipv4_pool),
         data_disk,
@@ -434,12 +450,17 @@ fn check_lan_ip(ip: &str, cidr: Ipv4Cidr) -> Result<Ipv4Addr, ApiError> {
         )
     })?;
     if !cidr.assignable().contains(&u32::from(addr)) {
-        return Err(ApiError::new(
-            ErrorCode::InvalidIpOutOfRange,
-            format!("`lanIp` {addr} is not an assignable address of the subnet {cidr}."),
-        ));
+        return Err(lan_ip_out_of_range(addr, cidr));
     }
     Ok(addr)
+}
+
+/// `lanIp` outside the subnet's assignable addresses.
+pub fn lan_ip_out_of_range(addr: Ipv4Addr, cidr: Ipv4Cidr) -> ApiError {
+    ApiError::new(
+        ErrorCode::InvalidIpOutOfRange,
+        format!("`lanIp` {addr} is not an assignable address of the subnet {cidr}."),
+    )
 }
 
 fn internet(

@@ -169,17 +169,22 @@ impl Instance {
         }
     }
 
-    /// The MAC address of the primary NIC, derived from the NIC id (stable, unique per NIC).
+    /// The MAC address of the primary NIC.
     pub fn mac_address(&self) -> String {
-        let b = self.nic_id.to_be_bytes();
-        format!(
-            "fa:16:{:02x}:{:02x}:{:02x}:{:02x}",
-            b[4] ^ b[0],
-            b[5] ^ b[1],
-            b[6] ^ b[2],
-            b[7] ^ b[3]
-        )
+        mac_address(self.nic_id)
     }
+}
+
+/// A NIC's MAC address, derived from its id (stable, unique per NIC).
+pub fn mac_address(nic_id: u64) -> String {
+    let b = nic_id.to_be_bytes();
+    format!(
+        "fa:16:{:02x}:{:02x}:{:02x}:{:02x}",
+        b[4] ^ b[0],
+        b[5] ^ b[1],
+        b[6] ^ b[2],
+        b[7] ^ b[3]
+    )
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use crate::catalog::Catalog;
 use crate::change::Reinstall;
 use crate::create::{MAX_USER_DATA, check_instance_name, check_login, check_time_zone};
 use crate::instance::Instance;
+use crate::networks::Networks;
 use zec_types::model::ResetInstanceRequest;
 use zec_types::{ApiError, ErrorCode};
 
@@ -12,6 +13,7 @@ use zec_types::{ApiError, ErrorCode};
 pub fn plan(
     req: &ResetInstanceRequest,
     catalog: &Catalog,
+    networks: &dyn Networks,
     instance: &Instance,
 ) -> Result<Reinstall, ApiError> {
     let image_id = req
@@ -44,6 +46,11 @@ pub fn plan(
         ));
     }
     check_login(req.password.as_deref(), req.key_id.as_deref(), image.login)?;
+    if let Some(key) = req.key_id.as_deref().filter(|k| !k.is_empty())
+        && !networks.key_pair_exists(key)
+    {
+        return Err(crate::rules::found::key_pair(key));
+    }
     let time_zone = match req.timezone.as_deref().filter(|s| !s.is_empty()) {
         None => instance.time_zone.clone(),
         Some(tz) => Atom::new(check_time_zone(tz)?),
@@ -90,6 +97,7 @@ mod tests {
     use super::*;
     use crate::create::{Allocation, plan as create};
     use crate::lifecycle::Phase;
+    use crate::networks::nets;
     use std::net::Ipv4Addr;
     use zec_types::model::CreateZecInstancesRequest;
 
@@ -103,7 +111,7 @@ mod tests {
             instance_name: Some("web".into()),
             ..Default::default()
         };
-        let p = create(&req, &Catalog::builtin(), 1, "rg").unwrap();
+        let p = create(&req, &Catalog::builtin(), &nets(), 1, "rg").unwrap();
         let a = Allocation {
             id: 1,
             nic_id: 2,
@@ -124,12 +132,14 @@ mod tests {
     }
 
     fn code(r: &ResetInstanceRequest) -> ErrorCode {
-        plan(r, &Catalog::builtin(), &instance()).unwrap_err().code
+        plan(r, &Catalog::builtin(), &nets(), &instance())
+            .unwrap_err()
+            .code
     }
 
     #[test]
     fn a_reset_keeps_what_it_is_not_told_to_change() {
-        let r = plan(&req(), &Catalog::builtin(), &instance()).unwrap();
+        let r = plan(&req(), &Catalog::builtin(), &nets(), &instance()).unwrap();
         assert_eq!(r.image_id, "ubuntu2404_20240712");
         assert_eq!(r.name, "web");
         assert_eq!(r.time_zone, "Asia/Shanghai");
@@ -138,7 +148,7 @@ mod tests {
         other.image_id = Some("debian12_20251225".into());
         other.timezone = Some("UTC".into());
         other.instance_name = Some("db".into());
-        let r = plan(&other, &Catalog::builtin(), &instance()).unwrap();
+        let r = plan(&other, &Catalog::builtin(), &nets(), &instance()).unwrap();
         assert_eq!(
             (r.image_name.as_str(), r.name.as_str(), r.time_zone.as_str()),
             ("Debian 12", "db", "UTC")

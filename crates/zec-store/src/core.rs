@@ -40,6 +40,8 @@ pub(crate) struct Core {
     pub clock: Arc<dyn Clock>,
     pub timings: Timings,
     pub catalog: Arc<Catalog>,
+    /// The catalog's networks, as documents every account shares.
+    pub shared: crate::shared::Shared,
     pub faults: Arc<Mutex<Faults>>,
 }
 

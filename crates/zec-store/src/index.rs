@@ -52,8 +52,6 @@ struct AccountIndex {
     /// Phases under way, by deadline: while one is overdue (the writer has not written it down
     /// yet), the status lists are not to be trusted and a status filter checks each instance.
     pending: BTreeSet<(Millis, u64)>,
-    /// Private addresses in use per subnet.
-    subnet_usage: Map<Atom, u64>,
 }
 
 fn keys(i: &Instance) -> Vec<Key> {
@@ -168,10 +166,6 @@ impl InstanceIndex {
             }
             None => {
                 acct.all.insert(id);
-                *acct
-                    .subnet_usage
-                    .entry(instance.subnet_id.clone())
-                    .or_default() += 1;
                 (Vec::new(), None)
             }
         };
@@ -217,37 +211,8 @@ impl InstanceIndex {
                 acct.pending.remove(&(p.due, id));
             }
             acct.purging.remove(&id);
-            if let Some(n) = acct.subnet_usage.get_mut(&instance.subnet_id) {
-                *n = n.saturating_sub(1);
-            }
         }
         Some(instance)
-    }
-
-    /// Private addresses the account uses in a subnet.
-    pub fn subnet_usage(&self, account: AccountId, subnet_id: &str) -> u64 {
-        self.accounts
-            .get(&account)
-            .and_then(|a| a.subnet_usage.get(subnet_id))
-            .copied()
-            .unwrap_or(0)
-    }
-
-    /// Private addresses the account's instances in these groups use in a subnet.
-    pub fn subnet_usage_in_groups(
-        &self,
-        account: AccountId,
-        subnet_id: &str,
-        groups: &[Atom],
-    ) -> u64 {
-        let Some(acct) = self.accounts.get(&account) else {
-            return 0;
-        };
-        groups
-            .iter()
-            .flat_map(|g| acct.list(&Key::Group(g.clone())).iter())
-            .filter(|id| self.instances[id].subnet_id == subnet_id)
-            .count() as u64
     }
 
     /// Instance ids and statuses, for DescribeInstancesStatus.

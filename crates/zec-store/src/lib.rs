@@ -24,13 +24,16 @@ mod follower;
 mod index;
 mod kinds;
 mod load;
+pub mod network;
 mod ordered;
 mod query;
+mod shared;
 mod store;
 #[cfg(test)]
 mod testing;
 #[cfg(test)]
 mod tests;
+mod view;
 mod writer;
 
 pub use admin::AdminDb;
@@ -39,8 +42,10 @@ pub use directory::{AccessKey, Account, Directory, Scope, Token};
 pub use error::StoreError;
 pub use kinds::ResourceGroup;
 pub use kinds::groups::DEFAULT_NAME as DEFAULT_GROUP_NAME;
+pub use kinds::network::{KeyPair, Nic, SHARED, SecurityGroup, Subnet, TagList, Vpc, tag_key};
 pub use query::{InstanceQuery, Listing, StatusRow};
 pub use store::Store;
+pub use view::{Filters, View};
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};

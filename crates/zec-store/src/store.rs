@@ -87,6 +87,7 @@ impl Store {
             state: Mutex::new(loaded.state),
             clock: options.clock,
             timings: options.timings,
+            shared: crate::shared::Shared::from_catalog(&options.catalog),
             catalog: options.catalog,
             faults: options.faults,
         });
@@ -136,8 +137,15 @@ impl Store {
         })
     }
 
-    fn core(&self) -> &Core {
+    pub(crate) fn core(&self) -> &Core {
         &self.shared.core
+    }
+
+    /// An account's view of the networks, as committed now (its default group made first, if
+    /// the account is new).
+    pub async fn view(&self, account: AccountId) -> Result<crate::View<'_>, StoreError> {
+        let group = self.default_group(account).await?;
+        Ok(crate::View::new(self.core(), account, group))
     }
 
     pub fn clock(&self) -> &Arc<dyn Clock> {
@@ -259,23 +267,6 @@ impl Store {
             .indexes()
             .instances
             .list_instances(account, query, page, now))
-    }
-
-    /// Private addresses the account uses in a subnet; with `groups`, only its instances in
-    /// those resource groups count (what a credential limited to them may know).
-    pub fn subnet_usage(
-        &self,
-        account: AccountId,
-        subnet_id: &str,
-        groups: Option<&[Atom]>,
-    ) -> u64 {
-        let indexes = self.core().indexes();
-        match groups {
-            None => indexes.instances.subnet_usage(account, subnet_id),
-            Some(groups) => indexes
-                .instances
-                .subnet_usage_in_groups(account, subnet_id, groups),
-        }
     }
 
     /// One instance of an account as it is now, if it exists.
@@ -428,6 +419,22 @@ impl Store {
         self.call(|reply| Command::Settle {
             record_clock: true,
             reply,
+        })
+        .await
+    }
+
+    /// Runs `f` in a round of the writer (`weight`: how many documents it names), and answers
+    /// its result once the round is committed.
+    pub(crate) async fn run<T: Send + 'static>(
+        &self,
+        weight: usize,
+        f: impl for<'r, 'a> FnOnce(&'r mut crate::writer::Round<'a>) -> Result<T, StoreError>
+        + Send
+        + 'static,
+    ) -> Result<T, StoreError> {
+        self.call(|reply| Command::Run {
+            weight,
+            job: crate::writer::job(reply, f),
         })
         .await
     }

@@ -15,7 +15,15 @@ pub fn instance(id: u64, account: AccountId, group: &str) -> Instance {
         password: Some("Passw0rd!".into()),
         ..Default::default()
     };
-    let p = plan(&req, &Catalog::builtin(), account, group).expect("valid request");
+    let catalog = Catalog::builtin();
+    let p = plan(
+        &req,
+        &catalog,
+        &zec_core::networks::CatalogNetworks::new(&catalog),
+        account,
+        group,
+    )
+    .expect("valid request");
     let a = Allocation {
         id,
         nic_id: id + 1_000_000,

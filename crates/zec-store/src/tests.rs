@@ -3,6 +3,7 @@
 use super::*;
 use std::time::Duration;
 use zec_core::create::plan;
+use zec_core::networks::CatalogNetworks;
 use zec_core::{AccountId, Change, ManualClock, Millis, Operation, Page};
 use zec_types::InstanceStatus as S;
 use zec_types::model::CreateZecInstancesRequest;
@@ -45,6 +46,8 @@ on_every_backend!(
     resource_groups_are_made_renamed_and_deleted_only_when_empty,
     accounts_keys_and_tokens_are_kept_and_checked,
     a_manual_clock_is_written_down,
+    the_writer_decides_on_networks_as_they_are_at_commit,
+    networks_survive_a_restart_and_nics_follow_their_instances,
 );
 
 struct Fixture {
@@ -133,6 +136,7 @@ async fn create(store: &Store, account: AccountId, count: i64) -> Vec<Instance> 
     let p = plan(
         &request(count),
         store.catalog(),
+        &CatalogNetworks::new(store.catalog()),
         account,
         &default_group(store, account).await,
     )
@@ -214,12 +218,26 @@ async fn a_data_directory_serves_one_process_at_a_time() {
 }
 
 async fn a_full_subnet_fails_the_whole_request_and_leaks_nothing(f: Fixture) {
-    let store = f.open().await;
     let mut catalog = Catalog::builtin();
     catalog.subnets[0].cidr = "10.16.0.0/29".parse().unwrap(); // 5 assignable addresses
+    let store = Store::open(
+        &f.backend,
+        StoreOptions {
+            catalog: Arc::new(catalog.clone()),
+            ..f.options()
+        },
+    )
+    .unwrap();
     let group = default_group(&store, 1).await;
     let small = |count| {
-        let p = plan(&request(count), &catalog, 1, &group).unwrap();
+        let p = plan(
+            &request(count),
+            &catalog,
+            &CatalogNetworks::new(&catalog),
+            1,
+            &group,
+        )
+        .unwrap();
         store.create_instances(1, p)
     };
     small(3).await.unwrap();
@@ -230,7 +248,14 @@ async fn a_full_subnet_fails_the_whole_request_and_leaks_nothing(f: Fixture) {
     );
     assert_eq!(statuses(&store, 1).await.len(), 3);
     small(2).await.unwrap();
-    assert_eq!(store.subnet_usage(1, "1272168087751233112", None), 5);
+    assert_eq!(
+        store
+            .view(1)
+            .await
+            .unwrap()
+            .usage("subnetId", "1272168087751233112", None),
+        5
+    );
 }
 
 trait TapSettle {
@@ -333,10 +358,24 @@ async fn release_twice_purges_and_frees_the_address(f: Fixture) {
     assert!(
         matches!(err, StoreError::Refused(e) if e.code == zec_types::ErrorCode::InvalidInstanceNotFound)
     );
-    assert_eq!(store.subnet_usage(1, "1272168087751233112", None), 0);
+    assert_eq!(
+        store
+            .view(1)
+            .await
+            .unwrap()
+            .usage("subnetId", "1272168087751233112", None),
+        0
+    );
     let mut req = request(1);
     req.lan_ip = Some(first.private_ipv4.to_string());
-    let p = plan(&req, store.catalog(), 1, &default_group(&store, 1).await).unwrap();
+    let p = plan(
+        &req,
+        store.catalog(),
+        &CatalogNetworks::new(store.catalog()),
+        1,
+        &default_group(&store, 1).await,
+    )
+    .unwrap();
     let again = store.create_instances(1, p).await.unwrap();
     assert_eq!(
         again.instances[0].private_ipv4, first.private_ipv4,
@@ -423,7 +462,14 @@ async fn resource_groups_are_made_renamed_and_deleted_only_when_empty(f: Fixture
         .await
         .unwrap();
     // Move an instance in: now the group cannot be deleted.
-    let p = plan(&request(1), store.catalog(), account, &default.id).unwrap();
+    let p = plan(
+        &request(1),
+        store.catalog(),
+        &CatalogNetworks::new(store.catalog()),
+        account,
+        &default.id,
+    )
+    .unwrap();
     let id = store.create_instances(account, p).await.unwrap().instances[0].id;
     store
         .operate(
@@ -819,7 +865,14 @@ mod replicas {
         // works, on a new connection that holds the replica number again.
         let mut made = None;
         for _ in 0..3 {
-            let p = plan(&request(2), a.catalog(), 1, &default_group(&a, 1).await).unwrap();
+            let p = plan(
+                &request(2),
+                a.catalog(),
+                &CatalogNetworks::new(a.catalog()),
+                1,
+                &default_group(&a, 1).await,
+            )
+            .unwrap();
             match a.create_instances(1, p).await {
                 Ok(c) => {
                     made = Some(c.instances);
@@ -839,4 +892,212 @@ mod replicas {
         }
         assert_eq!(seen, Some(4), "the other replica's follower reconnects");
     }
+}
+
+/// A VPC (172.16.0.0/16) and a subnet (172.16.1.0/24, asia-east-1) of the account.
+async fn own_network(store: &Store, account: AccountId) -> (Vpc, Subnet) {
+    use crate::network::{NewSubnet, NewVpc};
+    let group = default_group(store, account).await;
+    let vpc = store
+        .create_vpc(
+            account,
+            NewVpc {
+                name: "app".into(),
+                cidr: "172.16.0.0/16".parse().unwrap(),
+                mtu: 1500,
+                ipv6: false,
+                resource_group_id: group,
+                tags: Vec::new(),
+            },
+        )
+        .await
+        .unwrap();
+    let subnet = store
+        .create_subnet(
+            account,
+            NewSubnet {
+                vpc_id: vpc.id.clone(),
+                name: "app-a".into(),
+                region_id: "asia-east-1".into(),
+                cidr: Some("172.16.1.0/24".parse().unwrap()),
+                ipv6_type: None,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    (vpc, subnet)
+}
+
+fn refused_with(e: StoreError, code: zec_types::ErrorCode) {
+    assert!(
+        matches!(&e, StoreError::Refused(a) if a.code == code),
+        "{e}"
+    );
+}
+
+async fn the_writer_decides_on_networks_as_they_are_at_commit(f: Fixture) {
+    use zec_types::ErrorCode as C;
+    let store = f.open().await;
+    let (_, subnet) = own_network(&store, 1).await;
+    let group = default_group(&store, 1).await;
+    let mut req = request(1);
+    req.subnet_id = Some(subnet.id.clone());
+    // Planned while the subnet is there; committed after it went.
+    let p = {
+        let view = store.view(1).await.unwrap();
+        plan(&req, store.catalog(), &view, 1, &group).unwrap()
+    };
+    store
+        .delete_subnet(1, subnet.id.clone(), None)
+        .await
+        .unwrap();
+    refused_with(
+        store.create_instances(1, p).await.unwrap_err(),
+        C::InvalidSubnetNotFound,
+    );
+    assert!(statuses(&store, 1).await.is_empty());
+
+    // A lanIp planned in the old block of a subnet whose block changed since.
+    let (_, subnet) = {
+        let vpc = store
+            .view(1)
+            .await
+            .unwrap()
+            .vpcs(&[], |_| true, Page::ALL)
+            .items
+            .iter()
+            .find(|v| v.account == 1)
+            .map(|v| (*v).clone())
+            .unwrap();
+        let subnet = store
+            .create_subnet(
+                1,
+                crate::network::NewSubnet {
+                    vpc_id: vpc.id.clone(),
+                    name: "app-b".into(),
+                    region_id: "asia-east-1".into(),
+                    cidr: Some("172.16.2.0/24".parse().unwrap()),
+                    ipv6_type: None,
+                },
+                None,
+            )
+            .await
+            .unwrap();
+        (vpc, subnet)
+    };
+    let mut req = request(1);
+    req.subnet_id = Some(subnet.id.clone());
+    req.lan_ip = Some("172.16.2.200".into());
+    let p = {
+        let view = store.view(1).await.unwrap();
+        plan(&req, store.catalog(), &view, 1, &group).unwrap()
+    };
+    store
+        .modify_subnet(
+            1,
+            subnet.id.clone(),
+            None,
+            Some("172.16.2.0/25".parse().unwrap()),
+            None,
+        )
+        .await
+        .unwrap();
+    refused_with(
+        store.create_instances(1, p).await.unwrap_err(),
+        C::InvalidIpOutOfRange,
+    );
+
+    // A security group deleted between the plan and the commit.
+    let sg = store
+        .create_security_group(1, "temp".into(), Vec::new())
+        .await
+        .unwrap();
+    let mut req = request(1);
+    req.subnet_id = Some(subnet.id.clone());
+    req.security_group_id = Some(sg.id.clone());
+    let p = {
+        let view = store.view(1).await.unwrap();
+        plan(&req, store.catalog(), &view, 1, &group).unwrap()
+    };
+    store.delete_security_group(1, sg.id.clone()).await.unwrap();
+    refused_with(
+        store.create_instances(1, p).await.unwrap_err(),
+        C::InvalidSecurityGroupNotFound,
+    );
+    assert!(statuses(&store, 1).await.is_empty());
+}
+
+async fn networks_survive_a_restart_and_nics_follow_their_instances(f: Fixture) {
+    let store = f.open().await;
+    let (vpc, subnet) = own_network(&store, 1).await;
+    let sg = store
+        .create_security_group(1, "web".into(), Vec::new())
+        .await
+        .unwrap();
+    store
+        .assign_security_group(1, vpc.id.clone(), sg.id.clone(), None)
+        .await
+        .unwrap();
+    let group = default_group(&store, 1).await;
+    let mut req = request(2);
+    req.subnet_id = Some(subnet.id.clone());
+    let p = {
+        let view = store.view(1).await.unwrap();
+        plan(&req, store.catalog(), &view, 1, &group).unwrap()
+    };
+    let made = store.create_instances(1, p).await.unwrap().instances;
+    assert!(made.iter().all(|i| *i.security_group_id == sg.id));
+    let nic_ids = |store: &Store| {
+        let store = store.clone();
+        let sg = sg.id.clone();
+        async move {
+            let view = store.view(1).await.unwrap();
+            view.nics_where("securityGroupId", &sg)
+                .map(|n| n.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        nic_ids(&store).await,
+        made.iter().map(|i| i.nic_id).collect::<Vec<_>>()
+    );
+    drop(store);
+    let store = f.open().await;
+    assert_eq!(nic_ids(&store).await.len(), 2);
+    let view = store.view(1).await.unwrap();
+    assert_eq!(
+        view.vpc(&vpc.id).unwrap().security_group_id,
+        Some(sg.id.clone())
+    );
+    assert_eq!(view.usage("subnetId", &subnet.id, None), 2);
+    drop(view);
+    // Released twice, the instances go, and their NICs with them.
+    let ids: Vec<u64> = made.iter().map(|i| i.id).collect();
+    f.clock.advance(Duration::from_secs(3600)).unwrap();
+    for _ in 0..2 {
+        store
+            .operate(1, ids.clone(), Operation::Release, Change::None, None)
+            .await
+            .unwrap();
+        f.clock.advance(Duration::from_secs(3600)).unwrap();
+        store.settle_due().await.unwrap();
+    }
+    assert!(statuses(&store, 1).await.is_empty());
+    assert!(nic_ids(&store).await.is_empty());
+    store
+        .delete_subnet(1, subnet.id.clone(), None)
+        .await
+        .unwrap();
+    store
+        .unassign_security_group(1, vpc.id.clone(), None, None)
+        .await
+        .unwrap();
+    store.delete_security_group(1, sg.id.clone()).await.unwrap();
+    store.delete_vpc(1, vpc.id.clone(), None).await.unwrap();
+    drop(store);
+    let store = f.open().await;
+    let view = store.view(1).await.unwrap();
+    assert!(view.vpc(&vpc.id).is_none());
+    assert_eq!(view.nics(&[], |_| true, Page::ALL).total, 0);
 }

@@ -12,13 +12,15 @@ pub enum Service {
     User,
     /// Tags: `/api/v2/zrm`.
     Zrm,
+    /// Key pairs: `/api/v2/ccs`.
+    Ccs,
     /// zecd's own admin API, `/_zecd/api`: clock and faults; root credential only.
     Admin,
 }
 
 impl Service {
     /// Every service, in the order help lists them.
-    pub const ALL: [Service; 4] = [Self::Zec, Self::User, Self::Zrm, Self::Admin];
+    pub const ALL: [Service; 5] = [Self::Zec, Self::Ccs, Self::User, Self::Zrm, Self::Admin];
 
     /// What the service is for, in a line.
     pub const fn about(self) -> &'static str {
@@ -26,6 +28,7 @@ impl Service {
             Self::Zec => "Elastic compute",
             Self::User => "Resource groups",
             Self::Zrm => "Tags",
+            Self::Ccs => "Key pairs",
             Self::Admin => "zecd's own admin API: the clock and fault rules (root key)",
         }
     }
@@ -36,6 +39,7 @@ impl Service {
             "zec" => Some(Self::Zec),
             "user" => Some(Self::User),
             "zrm" => Some(Self::Zrm),
+            "ccs" => Some(Self::Ccs),
             _ => None,
         }
     }
@@ -45,6 +49,7 @@ impl Service {
             Self::Zec => "zec",
             Self::User => "user",
             Self::Zrm => "zrm",
+            Self::Ccs => "ccs",
             Self::Admin => "admin",
         }
     }
@@ -56,6 +61,7 @@ impl Service {
             Self::Zec => &["2025-09-01", "2024-04-01"],
             Self::User => &["2024-05-29"],
             Self::Zrm => &["2025-10-14"],
+            Self::Ccs => &["2025-09-01"],
             Self::Admin => &["2026-11-01"],
         }
     }
@@ -167,6 +173,88 @@ macro_rules! for_each_action {
             ModifyInstancesResourceGroup => modify_instances_resource_group, write,
                 $crate::model::ModifyInstancesResourceGroupRequest => $crate::model::Empty,
                 required ["instanceIds", "resourceGroupId"], version "2024-04-01";
+            /// Create a VPC.
+            CreateVpc => create_vpc, write,
+                $crate::model::CreateVpcRequest => $crate::model::CreateVpcResponse,
+                required ["name", "cidrBlock"], version "2025-09-01";
+            /// Rename a VPC, change its CIDR block, turn IPv6 on, bind a security group.
+            ModifyVpcAttribute => modify_vpc_attribute, write,
+                $crate::model::ModifyVpcAttributeRequest => $crate::model::Empty,
+                required ["vpcId"], version "2025-09-01";
+            /// Delete a VPC that has no subnets.
+            DeleteVpc => delete_vpc, write,
+                $crate::model::DeleteVpcRequest => $crate::model::Empty,
+                required ["vpcId"], version "2024-04-01";
+            /// Create a subnet in a VPC, in one region.
+            CreateSubnet => create_subnet, write,
+                $crate::model::CreateSubnetRequest => $crate::model::CreateSubnetResponse,
+                required ["vpcId", "regionId", "name", "stackType"], version "2024-04-01";
+            /// Rename a subnet or change its CIDR block.
+            ModifySubnetAttribute => modify_subnet_attribute, write,
+                $crate::model::ModifySubnetAttributeRequest => $crate::model::Empty,
+                required ["subnetId"], version "2024-04-01";
+            /// Add IPv6 to a subnet.
+            ModifySubnetStackType => modify_subnet_stack_type, write,
+                $crate::model::ModifySubnetStackTypeRequest => $crate::model::ModifySubnetStackTypeResponse,
+                required ["subnetId", "stackType"], version "2024-04-01";
+            /// Delete a subnet no NIC uses.
+            DeleteSubnet => delete_subnet, write,
+                $crate::model::DeleteSubnetRequest => $crate::model::Empty,
+                required ["subnetId"], version "2024-04-01";
+            /// Create a security group.
+            CreateSecurityGroup => create_security_group, write,
+                $crate::model::CreateSecurityGroupRequest => $crate::model::CreateSecurityGroupResponse,
+                required ["securityGroupName"], version "2025-09-01";
+            /// Rename security groups.
+            ModifySecurityGroupsAttribute => modify_security_groups_attribute, write,
+                $crate::model::ModifySecurityGroupsAttributeRequest => $crate::model::Empty,
+                required ["securityGroupIds", "securityGroupName"], version "2024-04-01";
+            /// Delete a security group no NIC or VPC uses.
+            DeleteSecurityGroup => delete_security_group, write,
+                $crate::model::SecurityGroupIdRequest => $crate::model::Empty,
+                required ["securityGroupId"], version "2024-04-01";
+            /// A security group's rules, ingress and egress.
+            DescribeSecurityGroupRule => describe_security_group_rule, read,
+                $crate::model::SecurityGroupIdRequest => $crate::model::DescribeSecurityGroupRuleResponse,
+                required ["securityGroupId"], version "2025-09-01";
+            /// Replace a security group's rules with the given set (none without ruleInfos).
+            ConfigureSecurityGroupRules => configure_security_group_rules, write,
+                $crate::model::ConfigureSecurityGroupRulesRequest => $crate::model::Empty,
+                required ["securityGroupId"], version "2025-09-01";
+            /// Bind a security group to a VPC (its new NICs get it).
+            AssignSecurityGroupVpc => assign_security_group_vpc, write,
+                $crate::model::AssignSecurityGroupVpcRequest => $crate::model::Empty,
+                required ["vpcId", "securityGroupId"], version "2025-09-01";
+            /// Unbind a VPC's security group.
+            UnAssignSecurityGroupVpc => un_assign_security_group_vpc, write,
+                $crate::model::UnAssignSecurityGroupVpcRequest => $crate::model::Empty,
+                required ["vpcId"], version "2025-09-01";
+            /// Network interfaces, filtered and paged.
+            DescribeNetworkInterfaces => describe_network_interfaces, read,
+                $crate::model::DescribeNetworkInterfacesRequest => $crate::model::DescribeNetworkInterfacesResponse,
+                required [], version "2025-09-01";
+            /// Rename a network interface or change its security group.
+            ModifyNetworkInterfaceAttribute => modify_network_interface_attribute, write,
+                $crate::model::ModifyNetworkInterfaceAttributeRequest => $crate::model::Empty,
+                required ["nicId"], version "2025-09-01";
+        }
+        ccs {
+            /// Import an SSH public key (up to 5, one per line).
+            ImportKeyPair => import_key_pair, write,
+                $crate::model::ImportKeyPairRequest => $crate::model::ImportKeyPairResponse,
+                required ["keyName", "publicKey"], version "2025-09-01";
+            /// Key pairs, filtered and paged.
+            DescribeKeyPairs => describe_key_pairs, read,
+                $crate::model::DescribeKeyPairsRequest => $crate::model::DescribeKeyPairsResponse,
+                required [], version "2025-09-01";
+            /// Change a key pair's description ("" clears it).
+            ModifyKeyPairAttribute => modify_key_pair_attribute, write,
+                $crate::model::ModifyKeyPairAttributeRequest => $crate::model::Empty,
+                required ["keyId"], version "2025-09-01";
+            /// Delete key pairs (all or none).
+            DeleteKeyPairs => delete_key_pairs, write,
+                $crate::model::DeleteKeyPairsRequest => $crate::model::Empty,
+                required ["keyIds"], version "2025-09-01";
         }
         user {
             /// Resource groups.
@@ -221,6 +309,11 @@ macro_rules! for_each_action {
         }
     };
 }
+
+/// Actions also served under another service's path: `(service, name, action)`. The
+/// 2024-04-01 zec SDKs list key pairs through service zec.
+pub const ALIASES: &[(Service, &str, Action)] =
+    &[(Service::Zec, "DescribeKeyPairs", Action::DescribeKeyPairs)];
 
 /// Makes [`Action`] from the table.
 macro_rules! define_actions {
@@ -285,7 +378,10 @@ macro_rules! define_actions {
             pub fn lookup(service: Service, name: &str) -> Option<Self> {
                 match (service, name) {
                     $($((service!($service), stringify!($action)) => Some(Action::$action),)*)*
-                    _ => None,
+                    _ => ALIASES
+                        .iter()
+                        .find(|(s, n, _)| *s == service && *n == name)
+                        .map(|(_, _, a)| *a),
                 }
             }
         }
@@ -302,6 +398,9 @@ macro_rules! service {
     };
     (zrm) => {
         Service::Zrm
+    };
+    (ccs) => {
+        Service::Ccs
     };
     (admin) => {
         Service::Admin
@@ -334,6 +433,13 @@ mod tests {
             None
         );
         assert_eq!(Action::lookup(Service::Zec, "NoSuchAction"), None);
+        // Key pairs are ccs's, and listed through zec too (2024-04-01 SDKs).
+        assert_eq!(
+            Action::lookup(Service::Zec, "DescribeKeyPairs"),
+            Some(Action::DescribeKeyPairs)
+        );
+        assert_eq!(Action::lookup(Service::Zec, "ImportKeyPair"), None);
+        assert_eq!(Action::lookup(Service::Ccs, "DescribeVpcs"), None);
     }
 
     #[test]
@@ -371,6 +477,7 @@ mod tests {
         assert_eq!(Service::from_path("zec"), Some(Service::Zec));
         assert_eq!(Service::from_path("user"), Some(Service::User));
         assert_eq!(Service::from_path("zrm"), Some(Service::Zrm));
+        assert_eq!(Service::from_path("ccs"), Some(Service::Ccs));
         assert_eq!(
             Service::from_path("admin"),
             None,

@@ -119,6 +119,75 @@ error_codes! {
     InvalidUserDataExceed = (400, "INVALID_PARAMETER_USER_DATA_EXCEED");
     InvalidIpStackTypeNotSupport = (400, "INVALID_IP_STACK_TYPE_NOT_SUPPORT");
     InvalidImageAgentNotSupport = (400, "INVALID_IMAGE_AGENT_NOT_SUPPORT");
+
+    // Networks and key pairs: the codes the vendor documents for these actions (its API
+    // reference pages), and, where a refusal has none, a name of the vendor's VPC and
+    // bare-metal SDK tables or zecd's own in the same pattern (README, "Choices").
+    InvalidVpcNotFound = (404, "INVALID_VPC_NOT_FOUND");
+    InvalidNicNotFound = (404, "INVALID_NIC_NOT_FOUND");
+    InvalidRegionNotFound = (404, "INVALID_REGION_NOT_FOUND");
+    /// Not a CIDR block (or not in its canonical form).
+    InvalidCidrBlockFormat = (400, "INVALID_CIDR_BLOCK_FORMAT");
+    InvalidCidrBlockNetmaskRange = (400, "INVALID_CIDR_BLOCK_NETMASK_RANGE");
+    /// Not one of the private ranges.
+    InvalidCidrBlockNotLanIp = (400, "INVALID_CIDR_BLOCK_NOT_LAN_IP");
+    /// An IPv4 stack without a block.
+    InvalidCidrBlockNotEmpty = (400, "INVALID_CIDR_BLOCK_NOT_EMPTY");
+    /// A block given to an IPv6-only subnet.
+    InvalidCidrIpv6Only = (400, "INVALID_CIDR_IPV6_ONLY");
+    /// A VPC that still has subnets.
+    InvalidVpcSubnetAssociated = (409, "INVALID_VPC_SUBNET_ASSOCIATED");
+    /// The catalog's VPC, shared by every account.
+    OperationDeniedDefaultVpc = (400, "OPERATION_DENIED_DEFAULT_VPC");
+    OperationDeniedVpcCantDisableIpv6 = (400, "OPERATION_DENIED_VPC_CANT_DISABLE_IPV6");
+    /// A VPC block that leaves its subnets out (the vendor's name is cut short in its
+    /// documentation; zecd completes it).
+    OperationDeniedVpcCidrConflict = (400, "OPERATION_DENIED_VPC_CIDR_CONFLICT");
+    /// Private IPv6 in a VPC without IPv6.
+    OperationDeniedVpcNotSupportIpv6 = (400, "OPERATION_DENIED_VPC_NOT_SUPPORT_IPV6");
+    /// zecd's own: the account has as many VPCs as it may.
+    OperationDeniedVpcExceedLimit = (400, "OPERATION_DENIED_VPC_EXCEED_LIMIT");
+    OperationDeniedVpcNotExistSecurityGroup = (400, "OPERATION_DENIED_VPC_NOT_EXIST_SECURITY_GROUP");
+    InvalidVpcSecurityGroupMismatch = (409, "INVALID_VPC_SECURITY_GROUP_MISMATCH");
+    InvalidParameterSubnetCidrNotBelongVpc = (400, "INVALID_PARAMETER_SUBNET_CIDR_NOT_BELONG_VPC");
+    InvalidParameterSubnetIpv6TypeNotFound = (400, "INVALID_PARAMETER_SUBNET_IPV6_TYPE_NOT_FOUND");
+    /// Overlapping another subnet of the VPC, or leaving the subnet's NICs out.
+    OperationDeniedSubnetCidrConflict = (400, "OPERATION_DENIED_SUBNET_CIDR_CONFLICT");
+    /// A subnet that NICs (instances) still use.
+    InvalidSubnetInUse = (409, "INVALID_SUBNET_IN_USE");
+    /// A block given to an IPv6-only subnet.
+    InvalidSubnetIpstackNotSupport = (400, "INVALID_SUBNET_IPSTACK_NOT_SUPPORT");
+    OperationDeniedSubnetTypeNotSupport = (400, "OPERATION_DENIED_SUBNET_TYPE_NOT_SUPPORT");
+    /// The catalog's subnets, shared by every account.
+    OperationDeniedDefaultSubnet = (400, "OPERATION_DENIED_DEFAULT_SUBNET");
+    OperationDeniedSubnetExceedLimit = (400, "OPERATION_DENIED_SUBNET_EXCEED_LIMIT");
+    OperationDeniedDefaultSecurityGroupNotSupport = (403, "OPERATION_DENIED_DEFAULT_SECURITY_GROUP_NOT_SUPPORT");
+    /// NICs (instances) still use the security group (the vendor's VM table).
+    OperationDeniedSecurityGroupExistInstance = (403, "OPERATION_DENIED_SECURITY_GROUP_EXIST_INSTANCE");
+    /// A VPC is still bound to the security group.
+    OperationDeniedSecurityGroupAssociateVpc = (409, "OPERATION_DENIED_SECURITY_GROUP_ASSOCIATE_VPC");
+    OperationDeniedSecurityGroupTeamExceedLimit = (400, "OPERATION_DENIED_SECURITY_GROUP_TEAM_EXCEED_LIMIT");
+    OperationDeniedSecurityGroupRuleExceedLimit = (400, "OPERATION_DENIED_SECURITY_GROUP_RULE_EXCEED_LIMIT");
+    OperationDeniedSecurityGroupExistRepeatRule = (403, "OPERATION_DENIED_SECURITY_GROUP_EXIST_REPEAT_RULE");
+    InvalidParameterSecurityGroupCidrIp = (400, "INVALID_PARAMETER_SECURITY_GROUP_CIDR_IP");
+    InvalidParameterSecurityGroupDesc = (400, "INVALID_PARAMETER_SECURITY_GROUP_DESC");
+    InvalidParameterSecurityGroupDirection = (400, "INVALID_PARAMETER_SECURITY_GROUP_DIRECTION");
+    InvalidParameterSecurityGroupIpProtocol = (400, "INVALID_PARAMETER_SECURITY_GROUP_IP_PROTOCOL");
+    InvalidParameterSecurityGroupPortRange = (400, "INVALID_PARAMETER_SECURITY_GROUP_PORT_RANGE");
+    InvalidParameterSecurityGroupPriority = (400, "INVALID_PARAMETER_SECURITY_GROUP_PRIORITY");
+    InvalidParameterSecurityGroupPolicy = (400, "INVALID_PARAMETER_SECURITY_GROUP_POLICY");
+    /// A key type zecd does not take.
+    InvalidKeyPairAlgorithm = (400, "INVALID_KEY_PAIR_ALGORITHM");
+    InvalidKeyPairExceedLimit = (400, "INVALID_KEY_PAIR_EXCEED_LIMIT");
+    /// A key pair name of other characters than letters, digits, `-` and `_`.
+    InvalidKeyPairMalformed = (400, "INVALID_KEY_PAIR_MALFORMED");
+    InvalidKeyPairNameExist = (409, "INVALID_KEY_PAIR_NAME_EXIST");
+    /// More than five keys in one `publicKey`.
+    InvalidPublicKeyExceedLimit = (400, "INVALID_PUBLIC_KEY_EXCEED_LIMIT");
+    /// Key data that does not decode, or is not the key its type names.
+    InvalidPublicKeyMalformed = (400, "INVALID_PUBLIC_KEY_MALFORMED");
+    /// The same key twice in one import (the vendor's bare-metal table).
+    InvalidParameterSshKeyDuplicate = (400, "INVALID_PARAMETER_SSH_KEY_DUPLICATE");
 }
 
 impl fmt::Display for ErrorCode {

@@ -1,4 +1,5 @@
 use super::*;
+use crate::networks::nets;
 use zec_types::model::{DataDisk, SystemDisk, Tag, Tags};
 
 fn request() -> CreateZecInstancesRequest {
@@ -13,12 +14,14 @@ fn request() -> CreateZecInstancesRequest {
 }
 
 fn code(req: &CreateZecInstancesRequest) -> ErrorCode {
-    plan(req, &Catalog::builtin(), 1, "rg").unwrap_err().code
+    plan(req, &Catalog::builtin(), &nets(), 1, "rg")
+        .unwrap_err()
+        .code
 }
 
 #[test]
 fn a_minimal_request_plans_one_deploying_instance_with_defaults() {
-    let p = plan(&request(), &Catalog::builtin(), 7, "rg-1").unwrap();
+    let p = plan(&request(), &Catalog::builtin(), &nets(), 7, "rg-1").unwrap();
     assert_eq!(p.names, ["instance"]);
     let t = &p.template;
     assert_eq!(t.account, 7);
@@ -60,7 +63,7 @@ fn missing_required_fields_are_named() {
     ] {
         let mut r = request();
         clear(&mut r);
-        let e = plan(&r, &Catalog::builtin(), 1, "rg").unwrap_err();
+        let e = plan(&r, &Catalog::builtin(), &nets(), 1, "rg").unwrap_err();
         assert_eq!(e.code, ErrorCode::MissingParameter);
         assert!(e.message.contains(field), "{}", e.message);
     }
@@ -104,7 +107,9 @@ fn instance_count_is_one_to_a_hundred() {
     ] {
         let mut r = request();
         r.instance_count = Some(n);
-        let got = plan(&r, &Catalog::builtin(), 1, "rg").err().map(|e| e.code);
+        let got = plan(&r, &Catalog::builtin(), &nets(), 1, "rg")
+            .err()
+            .map(|e| e.code);
         assert_eq!(got, want, "instanceCount {n}");
     }
 }
@@ -137,7 +142,7 @@ fn login_needs_exactly_one_of_password_and_key() {
     r.password = None;
     assert_eq!(code(&r), ErrorCode::InvalidPasswordKeyPairMissing);
     r.key_id = Some("key-rcfljdP5".into());
-    assert!(plan(&r, &Catalog::builtin(), 1, "rg").is_ok());
+    assert!(plan(&r, &Catalog::builtin(), &nets(), 1, "rg").is_ok());
     r.password = Some("Passw0rd!".into());
     assert_eq!(code(&r), ErrorCode::InvalidLoginSettingConflict);
     r.password = None;
@@ -148,7 +153,7 @@ fn login_needs_exactly_one_of_password_and_key() {
     r.image_id = Some("windows2022_20250301".into());
     assert_eq!(code(&r), ErrorCode::InvalidImagePasswordNotSupport);
     r.password = None;
-    assert!(plan(&r, &Catalog::builtin(), 1, "rg").is_ok());
+    assert!(plan(&r, &Catalog::builtin(), &nets(), 1, "rg").is_ok());
 }
 
 #[test]
@@ -207,7 +212,7 @@ fn disks_are_checked() {
     r.data_disks = Some(vec![disk(Some(10), None)]);
     assert_eq!(code(&r), ErrorCode::InvalidParameterLessMinimum);
     r.data_disks = Some(vec![disk(Some(40), Some(1))]);
-    let p = plan(&r, &Catalog::builtin(), 1, "rg").unwrap();
+    let p = plan(&r, &Catalog::builtin(), &nets(), 1, "rg").unwrap();
     assert_eq!(p.data_disk.unwrap().size, 40);
 }
 
@@ -216,7 +221,9 @@ fn network_options_are_checked() {
     let mut r = request();
     r.lan_ip = Some("10.16.0.9".into());
     assert_eq!(
-        plan(&r, &Catalog::builtin(), 1, "rg").unwrap().lan_ip,
+        plan(&r, &Catalog::builtin(), &nets(), 1, "rg")
+            .unwrap()
+            .lan_ip,
         Some(Ipv4Addr::new(10, 16, 0, 9))
     );
     r.lan_ip = Some("10.16.0.1".into()); // the gateway
@@ -229,7 +236,7 @@ fn network_options_are_checked() {
     let mut r = request();
     r.internet_charge_type = Some("ByBandwidth".into());
     r.bandwidth = Some(100);
-    let p = plan(&r, &Catalog::builtin(), 1, "rg").unwrap();
+    let p = plan(&r, &Catalog::builtin(), &nets(), 1, "rg").unwrap();
     assert!(p.public_pool.is_some());
     r.bandwidth = Some(5000);
     assert_eq!(code(&r), ErrorCode::InvalidParameterExceedMaximum);
@@ -257,7 +264,7 @@ fn tags_are_unique_and_bounded() {
         tags: vec![tag("env"), tag("team")],
     });
     assert_eq!(
-        plan(&r, &Catalog::builtin(), 1, "rg")
+        plan(&r, &Catalog::builtin(), &nets(), 1, "rg")
             .unwrap()
             .template
             .tags

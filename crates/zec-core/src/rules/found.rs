@@ -67,3 +67,17 @@ pub fn key_pair(id: &str) -> ApiError {
 pub fn instance_type(id: &str) -> ApiError {
     not_found(ErrorCode::InvalidInstanceTypeNotFound, "instance type", id)
 }
+
+pub fn vpc(id: &str) -> ApiError {
+    not_found(ErrorCode::InvalidVpcNotFound, "VPC", id)
+}
+
+pub fn nic(id: &str) -> ApiError {
+    not_found(ErrorCode::InvalidNicNotFound, "network interface", id)
+}
+
+/// What a Delete* action answers for an object that does not exist: the code every client
+/// (Terraform's deletes among them) takes as "already gone".
+pub fn to_delete(what: &str, id: &str) -> ApiError {
+    not_found(ErrorCode::OperationFailedResourceNotFound, what, id)
+}

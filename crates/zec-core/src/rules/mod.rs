@@ -7,5 +7,6 @@ pub mod found;
 pub mod groups;
 pub mod login;
 pub mod names;
+pub mod network;
 pub mod scope;
 pub mod tags;

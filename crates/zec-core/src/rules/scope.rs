@@ -39,3 +39,18 @@ pub fn read_only(action: &str) -> ApiError {
 pub fn not_root() -> ApiError {
     refused("The admin API takes the root credential only.".into())
 }
+
+/// A VPC, subnet or network interface in a resource group the credential may not touch.
+pub fn resource(what: &str, id: &str) -> ApiError {
+    refused(format!(
+        "The {what} `{}` is in a resource group this credential may not touch.",
+        echo(id)
+    ))
+}
+
+/// Security groups and key pairs belong to the whole account.
+pub fn account_wide(what: &str) -> ApiError {
+    refused(format!(
+        "A credential limited to resource groups may use {what} but not change them."
+    ))
+}

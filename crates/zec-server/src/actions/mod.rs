@@ -3,6 +3,7 @@
 //! is served, by a handler that takes its request type and answers its response type.
 
 pub mod admin;
+pub mod ccs;
 pub mod user;
 pub mod zec;
 pub mod zrm;
@@ -21,10 +22,14 @@ pub use admin::known_action;
 /// Every handler module by the action's method name (`handlers::stop_instances::handle`).
 mod handlers {
     pub use super::admin::*;
+    pub use super::ccs::key_pairs::*;
     pub use super::user::resource_groups::*;
     pub use super::zec::catalog::*;
     pub use super::zec::instances::*;
-    pub use super::zec::network::*;
+    pub use super::zec::nics::*;
+    pub use super::zec::security_groups::*;
+    pub use super::zec::subnets::*;
+    pub use super::zec::vpcs::*;
     pub use super::zrm::tags::*;
 }
 

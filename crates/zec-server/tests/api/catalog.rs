@@ -62,17 +62,27 @@ async fn a_client_can_find_everything_creation_needs_and_create_with_it() {
         .await
         .unwrap();
     assert_eq!(
-        groups.data_set[0].security_group_id,
-        vpcs.data_set[0].security_group_id
+        Some(&groups.data_set[0].security_group_id),
+        vpcs.data_set[0].security_group_id.as_ref()
     );
 
+    let key = client
+        .import_key_pair(&ImportKeyPairRequest {
+            key_name: Some("laptop".into()),
+            public_key: Some(crate::harness::ED25519_KEY.into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .key_id
+        .clone();
     let created = client
         .create_zec_instances(&CreateZecInstancesRequest {
             zone_id: Some(zone.zone_id.clone()),
             instance_type: Some(itype.instance_type.clone()),
             image_id: Some(images.data_set[0].image_id.clone()),
             subnet_id: Some(subnet.subnet_id.clone()),
-            key_id: Some("key-rcfljdP5".into()),
+            key_id: Some(key),
             ..Default::default()
         })
         .await

@@ -162,6 +162,70 @@ async fn commands_follow_zenos_shape_and_print_json_or_tables() {
 }
 
 #[tokio::test]
+async fn networks_and_key_pairs_have_their_commands() {
+    let server = Server::start();
+    let cli = Cli::new(&server);
+    let sg = cli.json(&[
+        "zec",
+        "create-security-group",
+        "--security-group-name",
+        "cli-web",
+        "--rule-infos",
+        "direction=ingress,policy=accept,ipProtocol=tcp,portRange=22,cidrIp=0.0.0.0/0",
+        "--rule-infos",
+        "direction=egress,ipProtocol=all,portRange=-1,cidrIp=0.0.0.0/0,priority=5",
+    ]);
+    let sg = sg["securityGroupId"].as_str().unwrap().to_owned();
+    let rules = cli.json(&[
+        "zec",
+        "describe-security-group-rule",
+        "--security-group-id",
+        &sg,
+    ]);
+    assert_eq!(rules["ingressRuleList"][0]["portRange"], "22");
+    assert_eq!(rules["egressRuleList"][0]["priority"], 5);
+    let vpc = cli.json(&[
+        "zec",
+        "create-vpc",
+        "--name",
+        "cli-vpc",
+        "--cidr-block",
+        "172.16.0.0/16",
+    ]);
+    let vpc = vpc["vpcId"].as_str().unwrap().to_owned();
+    // A 2024-04-01 action of the table, sent with its version.
+    let subnet = cli.json(&[
+        "zec",
+        "create-subnet",
+        "--vpc-id",
+        &vpc,
+        "--name",
+        "cli-subnet",
+        "--region-id",
+        "asia-east-1",
+        "--stack-type",
+        "IPv4",
+        "--cidr-block",
+        "172.16.3.0/24",
+    ]);
+    assert!(subnet["subnetId"].is_string());
+    let key = cli.json(&[
+        "ccs",
+        "import-key-pair",
+        "--key-name",
+        "cli-key",
+        "--public-key",
+        crate::harness::ED25519_KEY,
+    ]);
+    let key = key["keyId"].as_str().unwrap().to_owned();
+    let keys = cli.json(&["ccs", "describe-key-pairs", "--key-ids", &key]);
+    assert_eq!(keys["dataSet"][0]["publicKey"], crate::harness::ED25519_KEY);
+    // A missing required flag is a usage error, before anything is sent.
+    let out = cli.run(&["zec", "create-vpc", "--name", "no-block"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out).1);
+}
+
+#[tokio::test]
 async fn page_all_merges_every_page() {
     let server = Server::start();
     let ids = create(&server.client(), 230).await;
@@ -433,7 +497,14 @@ async fn a_closed_output_pipe_ends_zec_quietly() {
     // The same for an API answer.
     create(&server.client(), 300).await;
     let mut child = cli
-        .command(&["-o", "json", "zec", "describe-instances", "--page-size", "300"])
+        .command(&[
+            "-o",
+            "json",
+            "zec",
+            "describe-instances",
+            "--page-size",
+            "300",
+        ])
         .env("ZENLAYER_ACCESS_KEY_ID", KEY_ID)
         .env("ZENLAYER_ACCESS_KEY_SECRET", KEY_PASSWORD)
         .env("ZENLAYER_ENDPOINT", format!("http://{}", server.addr))
@@ -464,8 +535,14 @@ fn dry_run_applies_to_wait_instances_too() {
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stderr}");
     assert!(stdout.starts_with("POST http://"), "{stdout}");
-    assert!(stdout.contains("x-zc-action: DescribeInstancesStatus"), "{stdout}");
-    assert!(stdout.contains(r#"{"instanceIds":["1","2"],"pageSize":100}"#), "{stdout}");
+    assert!(
+        stdout.contains("x-zc-action: DescribeInstancesStatus"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(r#"{"instanceIds":["1","2"],"pageSize":100}"#),
+        "{stdout}"
+    );
     // Nothing was sent: the server logged no request.
     assert!(
         !server.log().contains("DescribeInstancesStatus"),
@@ -488,6 +565,12 @@ fn an_https_endpoint_answered_in_plain_http_is_named_as_such() {
         .unwrap();
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(4), "{stderr}");
-    assert!(stderr.contains("answered in plain HTTP, not HTTPS"), "{stderr}");
-    assert!(stderr.contains(&format!("http://{}", server.addr)), "{stderr}");
+    assert!(
+        stderr.contains("answered in plain HTTP, not HTTPS"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("http://{}", server.addr)),
+        "{stderr}"
+    );
 }

@@ -55,7 +55,7 @@ async fn a_created_instance_is_described_with_every_field_populated() {
     assert_eq!(i.resource_group_name, "Default Resource Group");
     assert_eq!(i.nics.len(), 1);
     assert_eq!(i.nics[0].nic_type, "Primary");
-    assert_eq!(i.nics[0].instance_id, id);
+    assert_eq!(i.nics[0].instance_id.as_deref(), Some(id.as_str()));
     assert_eq!(i.tags.tags[0].key, "env");
     assert!(i.create_time.ends_with('Z') && i.create_time.len() == 20);
     assert!(i.enable_agent);

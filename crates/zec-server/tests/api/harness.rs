@@ -14,6 +14,9 @@ use zec_sdk::{Client, Config, Credential};
 
 pub const KEY_ID: &str = "AKIDZECDTEST0001";
 pub const KEY_PASSWORD: &str = "zecd-test-password-0001";
+/// An OpenSSH public key (`ssh-keygen -t ed25519`).
+pub const ED25519_KEY: &str =
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJLxWYsADItjQ48LnKgqGUKeYbMgekr09oMCasnBeGEd user@host";
 
 pub struct Server {
     pub dir: tempfile::TempDir,

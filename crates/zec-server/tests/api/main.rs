@@ -13,6 +13,7 @@ mod fleet;
 mod hardening;
 mod lifecycle;
 mod model;
+mod network;
 mod process;
 mod sdk;
 mod tenancy;

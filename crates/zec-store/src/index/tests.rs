@@ -151,16 +151,6 @@ fn an_instance_whose_removal_is_due_is_neither_listed_nor_counted() {
 }
 
 #[test]
-fn subnet_usage_follows_inserts_and_removals() {
-    let mut ix = filled(3);
-    let subnet = ix.get(1, 1).unwrap().subnet_id.clone();
-    assert_eq!(ix.subnet_usage(1, &subnet), 3);
-    ix.remove(1);
-    assert_eq!(ix.subnet_usage(1, &subnet), 2);
-    assert_eq!(ix.subnet_usage(9, &subnet), 0);
-}
-
-#[test]
 fn filters_combine_with_and() {
     let mut ix = filled(6);
     let mut i = ix.get(1, 5).unwrap().clone();

@@ -55,4 +55,8 @@ impl Document for Instance {
     fn release(&self, state: &mut State, catalog: &Catalog) {
         state.alloc.release(self, public_pool(catalog, self));
     }
+
+    fn cascade(&self, changes: &mut super::Changes) {
+        super::network::instance_cascade(self, changes);
+    }
 }

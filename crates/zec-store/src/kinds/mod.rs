@@ -15,6 +15,7 @@
 
 pub mod groups;
 pub mod instances;
+pub mod network;
 pub mod table;
 
 use crate::core::State;
@@ -27,6 +28,7 @@ use std::collections::BTreeMap;
 use zec_core::{AccountId, Catalog, Instance, Millis};
 
 pub use groups::ResourceGroup;
+pub use network::{KeyPair, Nic, SecurityGroup, Subnet, Vpc};
 pub use table::Table;
 
 /// A document of some kind.
@@ -63,6 +65,8 @@ pub trait Document: Clone + Serialize + DeserializeOwned + Send + Sync + 'static
     fn hold(&self, _state: &mut State, _catalog: &Catalog) {}
     /// Gives it back, as the document goes.
     fn release(&self, _state: &mut State, _catalog: &Catalog) {}
+    /// What goes with it when it goes (an instance's primary NIC), into the same round.
+    fn cascade(&self, _changes: &mut Changes) {}
 }
 
 /// What settling did.
@@ -252,6 +256,16 @@ kinds! {
     Instance instances: Instance => InstanceIndex;
     /// Resource groups (service `user`).
     ResourceGroup groups: ResourceGroup => Table<ResourceGroup>;
+    /// VPCs.
+    Vpc vpcs: Vpc => Table<Vpc>;
+    /// Subnets.
+    Subnet subnets: Subnet => Table<Subnet>;
+    /// Security groups, with their rules.
+    SecurityGroup security_groups: SecurityGroup => Table<SecurityGroup>;
+    /// Key pairs (service `ccs`).
+    KeyPair key_pairs: KeyPair => Table<KeyPair>;
+    /// Network interfaces.
+    Nic nics: Nic => Table<Nic>;
 }
 
 fn rows_of<D: Document>(changes: &BTreeMap<u64, Option<D>>) -> Result<Vec<Row>, StoreError> {

@@ -7,7 +7,7 @@ use super::{Document, KindIndex};
 use crate::ordered::{OrderedIds, intersect};
 use crate::query::Listing;
 use std::collections::HashMap;
-use zec_core::{AccountId, Page};
+use zec_core::AccountId;
 
 type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
@@ -51,14 +51,24 @@ impl<D: Document> Table<D> {
 
     /// A page of the account's documents listed under every `(field, value)` given (all of
     /// them without filters) that `also` accepts, in creation order, and how many there are.
-    // The Describe actions of kinds with filters page with this.
-    #[cfg_attr(not(test), allow(dead_code))]
+    #[cfg(test)]
     pub fn list<'a>(
         &'a self,
         account: AccountId,
         filters: &[(&'static str, &str)],
         also: impl Fn(&D) -> bool,
-        page: Page,
+        page: zec_core::Page,
+    ) -> Listing<&'a D> {
+        self.list_range(account, filters, also, page.range(usize::MAX))
+    }
+
+    /// Like [`Table::list`], for the positions `range` of the matching documents.
+    pub fn list_range<'a>(
+        &'a self,
+        account: AccountId,
+        filters: &[(&'static str, &str)],
+        also: impl Fn(&D) -> bool,
+        range: std::ops::Range<usize>,
     ) -> Listing<&'a D> {
         static EMPTY: OrderedIds = OrderedIds::new();
         let Some(all) = self.accounts.get(&account) else {
@@ -72,7 +82,6 @@ impl<D: Document> Table<D> {
                     .unwrap_or(&EMPTY)
             })
             .collect();
-        let range = page.range(usize::MAX);
         let mut total = 0usize;
         let mut items = Vec::new();
         let mut visit = |o: u64| {
@@ -94,6 +103,30 @@ impl<D: Document> Table<D> {
             total: total as u64,
             items,
         }
+    }
+
+    /// The account's documents listed under `(field, value)`, in creation order.
+    pub fn listed(
+        &self,
+        account: AccountId,
+        field: &'static str,
+        value: &str,
+    ) -> impl Iterator<Item = &D> {
+        self.lists
+            .get(&(account, field, Box::from(value)))
+            .into_iter()
+            .flat_map(|ids| ids.iter())
+            .filter_map(|o| self.docs.get(&o))
+    }
+
+    /// How many documents the account has.
+    pub fn count(&self, account: AccountId) -> usize {
+        self.accounts.get(&account).map_or(0, |ids| ids.len())
+    }
+
+    /// A document of any account, by the id clients know (ids are unique store-wide).
+    pub fn by_public_id(&self, id: &str) -> Option<&D> {
+        self.by_id.get(id).and_then(|o| self.docs.get(o))
     }
 
     fn unlist(&mut self, d: &D) {
@@ -167,6 +200,7 @@ mod tests {
     use super::*;
     use crate::kinds::ResourceGroup;
     use std::borrow::Cow;
+    use zec_core::Page;
 
     /// A document with filters, for the table's own tests.
     #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -1,8 +1,9 @@
 //! Instances in a round: creation (addresses allocated, deployment begun) and operations
 //! (each checked against the lifecycle table at the moment it is applied).
 
-use super::Round;
+use super::{Round, network};
 use crate::error::StoreError;
+use crate::kinds::Nic;
 use crate::kinds::instances::public_pool;
 use crate::{Created, Operated};
 use zec_core::create::{Allocation, CreatePlan};
@@ -65,6 +66,9 @@ pub(crate) fn operate(round: &mut Round<'_>, o: Operate<'_>) -> Result<Operated,
             Ok(effect) => {
                 o.change.apply(&mut instance);
                 instance.updated_at = now;
+                if let Change::ResourceGroup(_) = o.change {
+                    network::sync_primary_nic(round, &instance);
+                }
                 if let Effect::Begin(phase) = effect {
                     let due = now.saturating_add(round.core.timings.millis(phase));
                     let outcome = outcome(round, phase, &instance);
@@ -108,15 +112,29 @@ pub(crate) fn create(
     plan: &CreatePlan,
 ) -> Result<Created, StoreError> {
     let template = &plan.template;
-    // The group was checked when the request came in; it may have been deleted since.
+    // The group, subnet and security group were checked when the request came in; they may
+    // have been deleted (or the subnet's block changed) since.
     if round.group(account, &template.resource_group_id).is_none() {
         return Err(rules::found::group(&template.resource_group_id).into());
+    }
+    let subnet_cidr = network::usable_subnet(round, account, &template.subnet_id)
+        .and_then(|s| s.cidr)
+        .ok_or_else(|| rules::found::subnet(&template.subnet_id))?;
+    if !template.security_group_id.is_empty()
+        && !network::security_group_usable(round, account, &template.security_group_id)
+    {
+        return Err(rules::found::security_group(&template.security_group_id).into());
+    }
+    if let Some(ip) = plan.lan_ip
+        && !subnet_cidr.assignable().contains(&u32::from(ip))
+    {
+        return Err(zec_core::create::lan_ip_out_of_range(ip, subnet_cidr).into());
     }
     let mut addresses = Vec::with_capacity(plan.names.len());
     for n in 0..plan.names.len() {
         let want = if n == 0 { plan.lan_ip } else { None };
         let alloc = &mut round.state.alloc;
-        let private = alloc.private(account, &template.subnet_id, plan.subnet_cidr, want);
+        let private = alloc.private(account, &template.subnet_id, subnet_cidr, want);
         let public = match (private, plan.public_pool) {
             (Some(_), Some(pool)) => alloc.public(pool).map(Some),
             _ => Some(None),
@@ -174,6 +192,7 @@ pub(crate) fn create(
         let outcome = outcome(round, Phase::Deploy, &plan.template);
         let instance = plan.instantiate(n, a, now, due, outcome);
         round.schedule(&instance);
+        round.put(Nic::primary_of(&instance));
         round.put(instance.clone());
         made.push(instance);
     }

@@ -15,12 +15,13 @@
 //! clock only commands (including "settle what is due") wake it.
 
 mod groups;
-mod instances;
+pub(crate) mod instances;
+pub(crate) mod network;
 
 use crate::backend::Journal;
 use crate::core::{Core, State};
 use crate::error::StoreError;
-use crate::kinds::{self, Changes, Document, ForKind, Indexes, KindIndex, Settled, Stored};
+use crate::kinds::{self, Changes, Document, ForKind, Indexes, KindIndex, Settled, Stored, Table};
 use crate::{Created, Operated, ResourceGroup};
 use std::cmp::Reverse;
 use std::sync::Arc;
@@ -70,6 +71,9 @@ pub(crate) enum Command {
         op: GroupOp,
         reply: Reply<ResourceGroup>,
     },
+    /// Any other operation: a function of the round, which answers its caller itself (after
+    /// the commit, through the [`Answer`] it returns), or is told why the round could not run.
+    Run { weight: usize, job: Job },
     /// Every account named that has no default resource group gets one.
     EnsureDefaultGroups {
         accounts: Vec<AccountId>,
@@ -95,15 +99,34 @@ impl Command {
             Command::CreateInstances { plan, .. } => plan.names.len(),
             Command::OperateInstances { ids, .. } => ids.len(),
             Command::EnsureDefaultGroups { accounts, .. } => accounts.len(),
+            Command::Run { weight, .. } => *weight,
             _ => 1,
         }
     }
 }
 
 /// A command's answer, sent after the round commits (or with the commit's error).
-type Answer = Box<dyn FnOnce(Option<StoreError>) + Send>;
+pub(crate) type Answer = Box<dyn FnOnce(Option<StoreError>) + Send>;
 
-fn answer<T: Send + 'static>(reply: Reply<T>, result: Result<T, StoreError>) -> Answer {
+/// An operation run in a round (`Ok`), or refused before any round could run it (`Err`).
+pub(crate) type Job =
+    Box<dyn for<'r, 'a> FnOnce(Result<&'r mut Round<'a>, &StoreError>) -> Answer + Send>;
+
+/// A job that runs `f` in a round and answers its result after the commit.
+pub(crate) fn job<T: Send + 'static>(
+    reply: Reply<T>,
+    f: impl for<'r, 'a> FnOnce(&'r mut Round<'a>) -> Result<T, StoreError> + Send + 'static,
+) -> Job {
+    Box::new(move |round| match round {
+        Ok(round) => answer(reply, f(round)),
+        Err(e) => {
+            let _ = reply.send(Err(e.clone()));
+            Box::new(|_| {})
+        }
+    })
+}
+
+pub(crate) fn answer<T: Send + 'static>(reply: Reply<T>, result: Result<T, StoreError>) -> Answer {
     Box::new(move |failure| {
         let _ = reply.send(match failure {
             Some(e) => Err(e),
@@ -142,6 +165,7 @@ impl Round<'_> {
     pub fn delete<D: Stored>(&mut self, d: &D) {
         d.release(self.state, &self.core.catalog);
         D::changes_mut(&mut self.changes).insert(d.ordinal(), None);
+        d.cascade(&mut self.changes);
     }
 
     /// Queues a phase's deadline.
@@ -188,6 +212,69 @@ impl Round<'_> {
             .or(committed)
             .and_then(|o| self.get::<ResourceGroup>(o))
             .filter(|g| g.account == account)
+    }
+
+    /// A document of the account, by the id clients know, as this round leaves it.
+    pub fn find<D: Stored<Index = Table<D>>>(&self, account: AccountId, id: &str) -> Option<D> {
+        let changed = D::changes(&self.changes).iter().find_map(|(_, d)| {
+            d.as_ref()
+                .filter(|d| d.account() == account && d.public_id() == id)
+        });
+        if let Some(d) = changed {
+            return Some(d.clone());
+        }
+        let committed = D::index(self.indexes).by_id(account, id)?;
+        match D::changes(&self.changes).get(&committed.ordinal()) {
+            // Changed in this round (found above if it still has the id), or deleted.
+            Some(_) => None,
+            None => Some(committed.clone()),
+        }
+    }
+
+    /// Whether any account's document of this kind has this public id, in this round.
+    pub fn id_taken<D: Stored<Index = Table<D>>>(&self, id: &str) -> bool {
+        D::changes(&self.changes)
+            .values()
+            .any(|d| d.as_ref().is_some_and(|d| d.public_id() == id))
+            || D::index(self.indexes).by_public_id(id).is_some()
+    }
+
+    /// The account's documents listed under `(field, value)`, as this round leaves them, in
+    /// creation order.
+    pub fn listed<D: Stored<Index = Table<D>>>(
+        &self,
+        account: AccountId,
+        field: &'static str,
+        value: &str,
+    ) -> Vec<D> {
+        let mut ordinals: std::collections::BTreeSet<u64> = D::index(self.indexes)
+            .listed(account, field, value)
+            .map(Document::ordinal)
+            .collect();
+        ordinals.extend(D::changes(&self.changes).keys().copied());
+        ordinals
+            .into_iter()
+            .filter_map(|o| self.get::<D>(o))
+            .filter(|d| {
+                d.account() == account && d.keys().iter().any(|(f, v)| *f == field && v == value)
+            })
+            .collect()
+    }
+
+    /// How many documents of this kind the account has, as this round leaves them.
+    pub fn count<D: Stored<Index = Table<D>>>(&self, account: AccountId) -> usize {
+        let committed = D::index(self.indexes).count(account) as i64;
+        let delta: i64 = D::changes(&self.changes)
+            .iter()
+            .map(|(o, after)| {
+                let was = D::index(self.indexes)
+                    .get(*o)
+                    .is_some_and(|d| d.account() == account);
+                let is = after.as_ref().is_some_and(|d| d.account() == account);
+                i64::from(is) - i64::from(was)
+            })
+            .sum();
+        (committed + delta).max(0) as usize
     }
 
     /// Documents (of every kind) in a resource group, as this round leaves them.
@@ -391,6 +478,7 @@ impl Writer {
                 Command::Group { account, op, reply } => {
                     answer(reply, groups::apply(&mut round, account, op))
                 }
+                Command::Run { job, .. } => job(Ok(&mut round)),
                 Command::EnsureDefaultGroups { accounts, reply } => {
                     let result = groups::ensure_defaults(&mut round, &accounts);
                     match reply {
@@ -449,6 +537,10 @@ fn refuse(commands: Vec<Command>, e: &StoreError) {
                 if let Some(reply) = reply {
                     let _ = reply.send(Err(e.clone()));
                 }
+            }
+            Command::Run { job, .. } => {
+                // Refused before it ran: the job answers the error itself.
+                job(Err(e))(None);
             }
             Command::Settle { reply, .. } | Command::Shutdown { reply } => {
                 let _ = reply.send(Err(e.clone()));

@@ -1,4 +1,4 @@
-use super::{ResourceGroupInfo, Tag, Tags};
+use super::{NicInfo, Tag, Tags};
 use serde::{Deserialize, Serialize};
 
 /// DescribeInstancesStatus request (the user's source document, §2).
@@ -168,33 +168,4 @@ pub struct DataDisk {
 #[serde(rename_all = "camelCase", default)]
 pub struct InstanceOptions {
     pub nested_virtualization: bool,
-}
-
-/// A network interface (spec §5, `NicInfo`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct NicInfo {
-    pub nic_id: String,
-    pub name: String,
-    pub status: String,
-    pub nic_type: String,
-    pub region_id: String,
-    pub nic_subnet_type: String,
-    pub public_ip_list: Vec<String>,
-    pub private_ip_list: Vec<String>,
-    pub primary_ipv4: Option<String>,
-    pub primary_ipv6: Option<String>,
-    pub ipv6_cidr: Option<String>,
-    pub secondary_ipv4s: Vec<String>,
-    pub mac_address: String,
-    pub instance_id: String,
-    pub vpc_id: String,
-    pub subnet_id: String,
-    pub create_time: String,
-    pub update_time: String,
-    pub resource_group: ResourceGroupInfo,
-    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
-    pub security_group_id: String,
-    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
-    pub tags: Tags,
 }

@@ -5,16 +5,20 @@
 
 mod admin;
 mod catalog;
+mod ccs;
 mod common;
 mod create;
 mod instance;
 mod lifecycle;
+mod network;
 mod tenancy;
 
 pub use admin::*;
 pub use catalog::*;
+pub use ccs::*;
 pub use common::*;
 pub use create::*;
 pub use instance::*;
 pub use lifecycle::*;
+pub use network::*;
 pub use tenancy::*;

@@ -86,6 +86,8 @@ const MIGRATIONS: &[Migration] = &[
     ),
     // 2: resource groups become documents of a kind, kept and followed like every kind.
     Migration::Rust(groups_to_documents),
+    // 3: every instance's primary NIC becomes a document of its own.
+    Migration::Rust(primary_nics),
 ];
 
 /// The shape of every kind's table: a row per document, `doc` NULL once it is gone (a
@@ -131,6 +133,29 @@ fn groups_to_documents(tx: &mut Transaction<'_>) -> DbResult<()> {
         "DROP TABLE resource_groups_v1;
          ALTER TABLE log DROP COLUMN groups_seq;",
     )?;
+    Ok(())
+}
+
+fn primary_nics(tx: &mut Transaction<'_>) -> DbResult<()> {
+    tx.batch_execute(&kind_table(kinds::network::NICS))?;
+    let seq: i64 = tx.query_one("SELECT seq FROM log", &[])?.get(0);
+    let rows = tx.query("SELECT id, doc FROM instances WHERE doc IS NOT NULL", &[])?;
+    for row in rows {
+        let id: i64 = row.get(0);
+        let doc: &[u8] = row.get(1);
+        let instance: zec_core::Instance = kinds::decode("instances", id as u64, doc)?;
+        let nic = kinds::Nic::primary_of(&instance);
+        tx.execute(
+            "INSERT INTO nics (id, account_id, due_at, seq, doc) VALUES ($1, $2, NULL, $3, $4)
+             ON CONFLICT (id) DO NOTHING",
+            &[
+                &kinds::db_id(nic.id)?,
+                &nic.account,
+                &seq,
+                &kinds::encode(&nic)?,
+            ],
+        )?;
+    }
     Ok(())
 }
 

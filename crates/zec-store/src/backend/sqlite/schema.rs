@@ -80,6 +80,8 @@ const MIGRATIONS: &[Migration] = &[
     ),
     // 4: resource groups become documents of a kind, kept like every kind.
     Migration::Rust(groups_to_documents),
+    // 5: every instance's primary NIC becomes a document of its own.
+    Migration::Rust(primary_nics),
 ];
 
 /// The shape of every kind's table.
@@ -115,6 +117,27 @@ fn groups_to_documents(tx: &Transaction<'_>) -> DbResult<()> {
     }
     drop(insert);
     tx.execute_batch("DROP TABLE resource_groups_v1")?;
+    Ok(())
+}
+
+fn primary_nics(tx: &Transaction<'_>) -> DbResult<()> {
+    tx.execute_batch(&kind_table(kinds::network::NICS))?;
+    let mut read = tx.prepare("SELECT id, doc FROM instances")?;
+    let mut rows = read.query([])?;
+    let mut insert = tx.prepare(
+        "INSERT OR IGNORE INTO nics (id, account_id, due_at, doc) VALUES (?1, ?2, NULL, ?3)",
+    )?;
+    while let Some(row) = rows.next()? {
+        let id: i64 = row.get(0)?;
+        let doc: Vec<u8> = row.get(1)?;
+        let instance: zec_core::Instance = kinds::decode("instances", id as u64, &doc)?;
+        let nic = kinds::Nic::primary_of(&instance);
+        insert.execute(rusqlite::params![
+            kinds::db_id(nic.id)?,
+            nic.account,
+            kinds::encode(&nic)?
+        ])?;
+    }
     Ok(())
 }
 

@@ -26,7 +26,10 @@ pub async fn handle(
             .map_err(store_error)?,
     };
     crate::actions::check_group_allowed(req, &group.id)?;
-    let plan = create::plan(&r, app.store.catalog(), account, &group.id)?;
+    let plan = {
+        let view = app.store.view(account).await.map_err(store_error)?;
+        create::plan(&r, app.store.catalog(), &view, account, &group.id)?
+    };
     let created = app
         .store
         .create_instances(account, plan)

@@ -3,7 +3,6 @@
 use crate::actions::{id_filter, non_empty};
 use crate::request::{Reply, VerifiedRequest};
 use crate::{App, store_error};
-use std::collections::HashMap;
 use zec_core::clock::format_api_time;
 use zec_core::params::{max_items, one_of};
 use zec_core::{Instance, Page};
@@ -37,19 +36,23 @@ pub async fn handle(
         .describe_instances(req.caller.account, &query, page)
         .await
         .map_err(store_error)?;
-    let groups: HashMap<String, String> = app
+    let view = app
         .store
-        .groups_of(req.caller.account)
-        .into_iter()
-        .map(|g| (g.id, g.name))
-        .collect();
-    let group_name = |id: &str| groups.get(id).map(String::as_str).unwrap_or_default();
+        .view(req.caller.account)
+        .await
+        .map_err(store_error)?;
     Ok(Reply::Json(DescribeInstancesResponse {
         total_count: listing.total,
         data_set: listing
             .items
             .iter()
-            .map(|i| info(i, group_name(&i.resource_group_id)))
+            .map(|i| {
+                let group_name = view.group_name(&i.resource_group_id).unwrap_or_default();
+                let nic = view
+                    .primary_nic(i)
+                    .map(|n| crate::actions::zec::nics::info(&view, n));
+                info(i, group_name, nic)
+            })
             .collect(),
     }))
 }
@@ -94,7 +97,7 @@ fn query(r: &DescribeInstancesRequest) -> Result<InstanceQuery, ApiError> {
 
 /// An instance as DescribeInstances shows it: every field populated, nested objects and lists
 /// never null (spec §5; the Python SDK needs them present).
-pub fn info(i: &Instance, group_name: &str) -> InstanceInfo {
+pub fn info(i: &Instance, group_name: &str, nic: Option<NicInfo>) -> InstanceInfo {
     let id = i.id.to_string();
     let created = format_api_time(i.created_at);
     let group_name = group_name.to_owned();
@@ -110,7 +113,9 @@ pub fn info(i: &Instance, group_name: &str) -> InstanceInfo {
     };
     let public: Vec<String> = i.public_ipv4.iter().map(|ip| ip.to_string()).collect();
     let private = vec![i.private_ipv4.to_string()];
-    let nic = NicInfo {
+    // The primary NIC as DescribeNetworkInterfaces shows it; as the instance was made if it
+    // went in the instant since the listing.
+    let nic = nic.unwrap_or_else(|| NicInfo {
         nic_id: i.nic_id.to_string(),
         name: format!("{}-nic", i.name),
         status: "USED".into(),
@@ -124,7 +129,7 @@ pub fn info(i: &Instance, group_name: &str) -> InstanceInfo {
         ipv6_cidr: None,
         secondary_ipv4s: Vec::new(),
         mac_address: i.mac_address(),
-        instance_id: id.clone(),
+        instance_id: Some(id.clone()),
         vpc_id: i.vpc_id.to_string(),
         subnet_id: i.subnet_id.to_string(),
         create_time: created.clone(),
@@ -133,9 +138,9 @@ pub fn info(i: &Instance, group_name: &str) -> InstanceInfo {
             resource_group_id: i.resource_group_id.to_string(),
             resource_group_name: group_name.clone(),
         },
-        security_group_id: i.security_group_id.to_string(),
+        security_group_id: Some(i.security_group_id.to_string()).filter(|s| !s.is_empty()),
         tags: Tags::default(),
-    };
+    });
     InstanceInfo {
         instance_id: id,
         instance_name: i.name.clone(),

@@ -14,7 +14,14 @@ pub async fn handle(
     r: ResetInstanceRequest,
 ) -> Result<Reply<Empty>, ApiError> {
     let instance = crate::actions::one_instance(app, req, &r.instance_id)?;
-    let reinstall = reset::plan(&r, app.store.catalog(), &instance)?;
+    let reinstall = {
+        let view = app
+            .store
+            .view(req.caller.account)
+            .await
+            .map_err(crate::store_error)?;
+        reset::plan(&r, app.store.catalog(), &view, &instance)?
+    };
     let change = Change::Reinstall(Box::new(reinstall));
     crate::actions::operate(app, req, vec![instance.id], Operation::Reinstall, change).await?;
     Ok(Reply::Json(Empty {}))

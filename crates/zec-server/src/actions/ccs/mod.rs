@@ -1,0 +1,3 @@
+//! Service `ccs` (2025-09-01): key pairs.
+
+pub mod key_pairs;

@@ -1,0 +1,76 @@
+"""OpenSSH public keys for the key pair tests, made once with ``ssh-keygen`` (their private
+halves were thrown away): distinct, valid keys of every type ImportKeyPair should accept."""
+
+# ssh-keygen -t <type> -C zecd-test-<type>: each .pub file's line, without the newline the file
+# ends with (tests add it where they mean the file's bytes, as Terraform's file() sends them).
+RSA_2048 = (
+    "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQCBjHAouOMj9WFJUD9UstcUL8yKLdXL/D6FHmkj6YGk"
+    "MkR2jqTj2xPBZPxlJ6bs8obLWMOO/aYMhr7rmuIdhm4a72EwQvemUd2v8IzqX1j04WXt6BDvXW66vvCM"
+    "R+xKZsPkqJDHW5gRQjW8i5b5lWSmvy4YbIS95yFNhI8HV/7/+amEaQMMIkaCSDH7qHoWCH4fhW+3FLQZ"
+    "a1xdDDoXJIj3hITh9tkultYkljd0oUWEGLEaQABLjgApm/ARFx/Qi/yhewJ0nG/tvTdilECy4Mi6lLFA"
+    "8bL+JC7EGGdP1owkiXYtEVQirJDvDYNsDk7rfc+VuWXVF6SG2YkhxKMnpTcl zecd-test-rsab2048"
+)
+RSA_3072 = (
+    "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABgQCru0DazWAFPGBMdWUEzttoZnBPOC4PE64tdBiwSnJ8"
+    "sTBiIK74qVmyWpi0MBjPQ9PusRrsJOFNEBUATSqQsMQLMAclyKeTJO3aet+b1orJY5RZmM2UpLTysxxj"
+    "F/NHwZmwEoYUViTuHQnwkPTIhSwRKmANxN7hOkvtxezt7x+jQXYv7eUy7GCp03NMb3abzkyAvmvHvom8"
+    "f7rOAFPmEwZnOSgBBviP7gf40hqbukMOYjPDxlt21G3buxLlKbeUSoHBEGbZxp5nK4RC2TiUP9EsK1zb"
+    "HfbBGwIBcyUDzsR4wGUL2us+IheqElKWnDHkXh2a6hjA9zrMJTi1qfBUdDp9Pwm4s7JXT1osZYlspFSi"
+    "GrODWog2ScEJKAZ0N3AnwCo+/sbsgSagEeXNdvsNqwaBES5HolbTI8Nr+EhOqQyOMCYiSqGBPCibaYMf"
+    "omGxoI84dWdlFBQAshfbwNnW4qc3ciqLhG3fSJ40jmEZ6MFZ5lpTurNtCXy8W/CD25BtkIM= zecd-te"
+    "st-rsab3072"
+)
+ECDSA_256 = (
+    "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBJ3+i+6R"
+    "CeU++rVFMwvWGe+laXdlVVYHOqyvVcTawgYHxwr8cXLaPPNabUC0pTk3SGccfBOx4K9QC0N0yJ+1FB4="
+    " zecd-test-ecdsab256"
+)
+ECDSA_384 = (
+    "ecdsa-sha2-nistp384 AAAAE2VjZHNhLXNoYTItbmlzdHAzODQAAAAIbmlzdHAzODQAAABhBD7LxpaI"
+    "AASfbGD91RaNw9rWN2m1n4y/71ytNlzikUbuutXZIBUuDpu5s9DviA6bzEcgSz7Ag2PsWhN2Pwuu/I3K"
+    "poY2tCxi7CjcipnfiOEELsIvDjzAiVnEQ8KZKY3WqQ== zecd-test-ecdsab384"
+)
+ECDSA_521 = (
+    "ecdsa-sha2-nistp521 AAAAE2VjZHNhLXNoYTItbmlzdHA1MjEAAAAIbmlzdHA1MjEAAACFBAFubwaq"
+    "relPF0Gq2wwZkMFUopONdCsdr2O2gmfc5HZ6015eKgoxswuGqCoQK3gn4V8DLkvxH46IHC4xeP04r0LB"
+    "twH/5q/cY2wXydfckhzvHXR6td5yYl7Fzn795IUmZGQ6E0UI1vAvnH85Xn5qIJGfWbTD9b/EW0yexmNY"
+    "Mf8jdsqMJw== zecd-test-ecdsab521"
+)
+ED25519 = (
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIESvoJwQmNW6gRGYcDvU12sMmMLHXYnm8a0DIs62RNo9"
+    " zecd-test-ed25519"
+)
+
+# Thirty more ed25519 keys without a comment, for lists and paging.
+ED25519_MANY = [
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEXEBhL+Z90S+qJgIgeqrMl+pBolX4gyQKC1Q8KIS4w/",
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKCkuDWyTjBZXEsgE2/IjGv4TINJvXfHGhqql0wukfWt",
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFtGJE4LFPtbolU1NvBQ+NMGplyJhiJaa3dAohitmSRw",
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAQuDUVpHPacxjoIJCkSq6Ya7hgxZiKMQpaVoioTMiTE",
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGRsBPcUh2r9mXmlUOYcekEFJuXUZVQLT+ai6hX5A5MP",
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEw5NyUxdbJdnFCMakKJrjKmaNyQyT0jOzUSKDyE+aXK",
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBoR5mYkWf2cS8k47h3Ct3CsNRKty+Hs82VRdQ7JEWo+",
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFIzvEoU11SDOj+C+N+Kb/dYGv5kje+n2Uup22ZMJCa2",
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIH6WV4tjdW3a7+dxzUSebUJmU9vARKG4pEtkRqPqFWXh",
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDxmdLtIDj/CKRpvSAXjrkdCoAfKW0QGG7QHjoi4NteI",
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBe3//tAO+Rd2COkWtGDWaAu6odvORnEu4i0N1NbiCh+",
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGWQcWVq9TKxeuA86ia6883JXIlDmYOoucgyrIwQqqMf",
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDHx3uvIyS4RUilbfaPT0Eh8nKTr7T0/9vYIQZiimANJ",
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIERVMZBqr/Gigk+JZgtN2lLioe7MXq28gW1LfADSIjWP",
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAamRU77Ge1RIylERA9dCQNym0NH6B6E0fcPpTgaTOya",
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBXLHvXZI0H0IomBUW2aMk8KQtAr1J3OhVqcMXypZVju",
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFU+9JlJMhYr5HTW5mupcBFhvkj7sOaQM0xeEXw+Y7HH",
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKtDpHLDEivT4bV4rbGrzagylMx1wNNkd375SD1IGzGF",
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDKLQuvqcCCySmPytj3SJt5/G9s7jjcasgy3J+LLcCgT",
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDXRXF+/dJQYoA7rWzH/V+8GOPxi93NwzAx8FHb40X7M",
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJtgIWy8MIXRejTE2HGxrN3to2a9sIjymT0g7DERMsvy",
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPddy9sit074xFb3+P4HhtiFQq6fFEIEa1AWG1W2F88F",
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAdzz+5eyIwk7c7PDYTdxsOJSNlICVnWfd16Ym2KBKSo",
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKxVFxxBjEOC/QGD0lEIeGbCAYWOXDHAf0QNBLKdmGr/",
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBosBz8GJ2ROBAimdqrCJPFOxJz/yVBCkLe3vcwuN+Rv",
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMtnD7ro78ZEwKfmCoObdOmJxhnLcyj9Ra+Xy+AiZIRl",
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE06CiEqHp36LWEqqYA94xiTRQeM0TvwvWtU0d83/3Kn",
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIC0V1isRpWmu3zR4N0SHv5l7EaivOGkUYEt997jovAOJ",
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDg0lEjqVNn3HkgSaxOb8uht0m3Eur/kpDLVfCzPx3Iu",
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDnmoZYA5KWjc4eTyvDjhSoOEqcRa9xHxvNGQtNZXGia",
+]
