@@ -10,8 +10,10 @@ SDK quirks handled here (zenlayercloud-sdk-python 2.0.77):
   :func:`ccs_client` builds one the way conftest builds the others.
 * The 2024-04-01 zec client names some request models differently from their action:
   ``DescribeNetworkInterfaces`` takes ``DescribeNicsRequest``, ``DeleteNetworkInterface``
-  ``DeleteNicRequest``, and a rule is ``RuleInfo`` (2025-09-01: ``SecurityGroupRuleInfo``).
-  :func:`request_of` knows them.
+  ``DeleteNicRequest``, ``AssignNetworkInterfaceIpv4`` ``AssignNicIpv4Request`` (and its
+  ``UnassignNetworkInterfaceIpv4`` method sends the action as ``UnAssignNetworkInterfaceIpv4``),
+  and a rule is ``RuleInfo`` (2025-09-01: ``SecurityGroupRuleInfo``). :func:`request_of` knows
+  them.
 * The 2024-04-01 client has no ``ModifyNetworkInterfaceAttribute`` (it has
   ``ModifyNetworkInterfacesAttribute``, another action); the provider sends it as 2025-09-01
   only. An action a client lacks can still be sent with ``client._api_call(action, request)``
@@ -70,6 +72,7 @@ V1_REQUEST_MODELS = {
     "CreateNetworkInterface": "CreateNicRequest",
     "AttachNetworkInterface": "AttachNicRequest",
     "DetachNetworkInterface": "DetachNicRequest",
+    "AssignNetworkInterfaceIpv4": "AssignNicIpv4Request",
 }
 
 _names = itertools.count()

@@ -22,6 +22,9 @@ pub enum Change {
     IpForward(bool),
     /// AddResourceResourceGroup, ModifyInstancesResourceGroup.
     ResourceGroup(Atom),
+    /// ReleaseInstances: whether what is attached goes with the instance when it is purged
+    /// (`dependResource`).
+    Release { depend_resource: bool },
     /// zrm ModifyResourceTags: set these tags (by key), then remove these keys.
     Tags {
         replace: Vec<(String, String)>,
@@ -73,6 +76,7 @@ impl Change {
                 i.name.clone_from(&r.name);
             }
             Change::IpForward(on) => i.enable_ip_forward = *on,
+            Change::Release { depend_resource } => i.depend_resource = *depend_resource,
             Change::ResourceGroup(g) => i.resource_group_id = g.clone(),
             Change::Tags { replace, delete } => {
                 for (k, v) in replace {

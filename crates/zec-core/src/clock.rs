@@ -113,9 +113,35 @@ pub fn format_api_time(t: Millis) -> String {
     humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(secs)).to_string()
 }
 
+/// Reads a time as the API writes it (`YYYY-MM-DDTHH:MM:SSZ`); `None` if it is not one.
+pub fn parse_api_time(s: &str) -> Option<Millis> {
+    let bytes = s.as_bytes();
+    // Exactly the API's form: the seconds, the `T` and the `Z` (no fractions, no offsets).
+    if bytes.len() != 20 || bytes[10] != b'T' || bytes[19] != b'Z' {
+        return None;
+    }
+    let t = humantime::parse_rfc3339(s).ok()?;
+    let ms = t.duration_since(UNIX_EPOCH).ok()?.as_millis();
+    Millis::try_from(ms).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn api_times_round_trip() {
+        let t = parse_api_time("2026-11-30T12:34:56Z").unwrap();
+        assert_eq!(format_api_time(t), "2026-11-30T12:34:56Z");
+        for bad in [
+            "2026-11-30 12:34:56Z",
+            "2026-11-30T12:34:56",
+            "2026-11-30T12:34:56.5Z",
+            "x",
+        ] {
+            assert_eq!(parse_api_time(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn manual_clock_moves_only_when_advanced() {

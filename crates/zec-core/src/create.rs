@@ -314,6 +314,7 @@ pub fn plan(
             .instance_options
             .as_ref()
             .map(|o| o.nested_virtualization),
+        depend_resource: false,
     };
     Ok(CreatePlan {
         names,

@@ -1,9 +1,10 @@
 //! Faults a user injects on purpose: phases that end in failure (DEPLOYING → CREATE_FAILED,
-//! REBUILDING → REINSTALL_FAILED) and actions that answer with a chosen error code, the next
+//! REBUILDING → REINSTALL_FAILED, and the creations of disks, snapshots, EIPs and NICs) and actions that answer with a chosen error code, the next
 //! N times or with a probability. Set at start from a file, changed at run time through the
 //! admin API; the decisions are made here, from an injected random source.
 
 use crate::lifecycle::Phase;
+use crate::steps::Step;
 use rand::rngs::SmallRng;
 use rand::{RngExt, SeedableRng};
 use zec_types::{ApiError, ErrorCode};
@@ -50,15 +51,16 @@ impl Faults {
         known_action: impl Fn(&str) -> bool,
     ) -> Result<Vec<String>, String> {
         for r in &spec.failures {
-            match Phase::from_name(&r.phase) {
-                Some(p) if p.failure().is_some() => {}
-                Some(_) => {
-                    return Err(format!(
-                        "phase `{}` cannot fail; only deploy and rebuild can",
-                        r.phase
-                    ));
-                }
-                None => return Err(format!("there is no phase `{}`", r.phase)),
+            let can_fail = match (Phase::from_name(&r.phase), Step::from_name(&r.phase)) {
+                (Some(p), _) => p.failure().is_some(),
+                (None, Some(s)) => s.failure().is_some(),
+                (None, None) => return Err(format!("there is no phase `{}`", r.phase)),
+            };
+            if !can_fail {
+                return Err(format!(
+                    "phase `{}` cannot fail; only deploy, rebuild, disk-create, snapshot-create, eip-create and nic-create can",
+                    r.phase
+                ));
             }
             check_probability(r.probability)?;
         }
@@ -123,6 +125,22 @@ impl Faults {
                 && r.instance_type
                     .as_deref()
                     .is_none_or(|t| t == target.instance_type)
+                && fire(&mut r.count, r.probability, rng)
+        });
+        self.spec.failures.retain(|r| r.count != Some(0));
+        fired
+    }
+
+    /// Whether a phase of another resource, about to begin in `zone` (a disk's or snapshot's
+    /// zone, an EIP's or NIC's region), will end in failure. Rules naming an image or an
+    /// instance type never match these.
+    pub fn step_fails(&mut self, step: Step, zone: &str) -> bool {
+        let rng = &mut self.rng;
+        let fired = self.spec.failures.iter_mut().any(|r| {
+            r.phase == step.name()
+                && r.zone.as_deref().is_none_or(|z| z == zone)
+                && r.image.is_none()
+                && r.instance_type.is_none()
                 && fire(&mut r.count, r.probability, rng)
         });
         self.spec.failures.retain(|r| r.count != Some(0));

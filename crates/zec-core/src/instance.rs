@@ -50,6 +50,10 @@ pub struct Instance {
     /// `instanceOptions.nestedVirtualization`, when the instance was created with options
     /// (an instance without them shows `instanceOptions: null`, as the Terraform provider needs).
     pub nested_virtualization: Option<bool>,
+    /// Whether, at its purge, what is attached to it is released with it (the
+    /// `dependResource` of the release that began the purge); else it is detached and kept.
+    #[serde(default)]
+    pub depend_resource: bool,
 }
 
 /// A phase under way: it shows `phase.status()` until `due`, then `outcome`.
@@ -166,6 +170,7 @@ impl Instance {
             tags: vec![],
             placement_group_id: None,
             nested_virtualization: None,
+            depend_resource: false,
         }
     }
 

@@ -18,6 +18,7 @@ pub mod networks;
 pub mod params;
 pub mod reset;
 pub mod rules;
+pub mod steps;
 
 pub use atom::Atom;
 pub use catalog::Catalog;
@@ -26,3 +27,4 @@ pub use clock::{Clock, ManualClock, Millis, SystemClock};
 pub use instance::{AccountId, Instance};
 pub use lifecycle::{Operation, Phase, Target, Timings};
 pub use params::Page;
+pub use steps::{Life, Step};

@@ -6,6 +6,7 @@
 //! storage; the store applies [`apply`] as a compare-and-swap so that an API call and a
 //! finishing phase can never race into a state this table does not allow.
 
+use crate::steps::Step;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use zec_types::{ErrorCode, InstanceStatus as S};
@@ -278,6 +279,8 @@ pub mod table {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timings {
     durations: [Duration; 8],
+    /// Of the other resources' phases ([`Step`]).
+    steps: [Duration; 11],
 }
 
 impl Default for Timings {
@@ -296,7 +299,10 @@ impl Default for Timings {
                 Phase::Recycle => s(2),
             };
         }
-        Self { durations }
+        Self {
+            durations,
+            steps: Step::ALL.map(Step::default_duration),
+        }
     }
 }
 
@@ -318,6 +324,19 @@ impl Timings {
         self.durations[phase as usize] = d;
     }
 
+    /// The duration of another resource's phase in milliseconds.
+    pub fn step_millis(&self, step: Step) -> i64 {
+        self.step(step).as_millis().min(Self::MAX.as_millis()) as i64
+    }
+
+    pub fn step(&self, step: Step) -> Duration {
+        self.steps[step as usize]
+    }
+
+    pub fn set_step(&mut self, step: Step, d: Duration) {
+        self.steps[step as usize] = d;
+    }
+
     /// Parses `deploy=3s,boot=500ms,...` over the defaults.
     pub fn parse(spec: &str) -> Result<Self, String> {
         let mut t = Self::default();
@@ -325,16 +344,26 @@ impl Timings {
             let (name, value) = item
                 .split_once('=')
                 .ok_or_else(|| format!("`{item}`: expected phase=duration, e.g. deploy=3s"))?;
-            let phase = Phase::from_name(name.trim()).ok_or_else(|| {
-                let names: Vec<_> = Phase::ALL.iter().map(|p| p.name()).collect();
-                format!("unknown phase `{name}`; phases are {}", names.join(", "))
-            })?;
             let d =
                 humantime::parse_duration(value.trim()).map_err(|e| format!("`{item}`: {e}"))?;
             if d > Self::MAX {
                 return Err(format!("`{item}`: a phase lasts at most 7 days"));
             }
-            t.set(phase, d);
+            match (Phase::from_name(name.trim()), Step::from_name(name.trim())) {
+                (Some(phase), _) => t.set(phase, d),
+                (None, Some(step)) => t.set_step(step, d),
+                (None, None) => {
+                    let names: Vec<_> = Phase::ALL
+                        .iter()
+                        .map(|p| p.name())
+                        .chain(Step::ALL.iter().map(|s| s.name()))
+                        .collect();
+                    return Err(format!(
+                        "unknown phase `{name}`; phases are {}",
+                        names.join(", ")
+                    ));
+                }
+            }
         }
         Ok(t)
     }
@@ -351,6 +380,14 @@ impl std::fmt::Display for Timings {
                 "{}={}",
                 phase.name(),
                 humantime::format_duration(self.get(phase))
+            )?;
+        }
+        for step in Step::ALL {
+            write!(
+                f,
+                ",{}={}",
+                step.name(),
+                humantime::format_duration(self.step(step))
             )?;
         }
         Ok(())

@@ -72,6 +72,61 @@ impl Allocator {
             .map(Ipv4Addr::from)
     }
 
+    /// Takes a private address of the account's subnet: `want` exactly (`None` if it is
+    /// taken), or, without a wish, the next free one.
+    pub fn take_private(
+        &mut self,
+        account: AccountId,
+        subnet_id: &str,
+        cidr: Ipv4Cidr,
+        want: Option<Ipv4Addr>,
+    ) -> Option<Ipv4Addr> {
+        let pool = self
+            .private
+            .entry((account, Atom::new(subnet_id)))
+            .or_default();
+        match want {
+            Some(w) => pool.used.insert(u32::from(w)).then_some(w),
+            None => pool.take(cidr.assignable(), None).map(Ipv4Addr::from),
+        }
+    }
+
+    /// Whether a private address of the account's subnet is taken.
+    pub fn private_taken(&self, account: AccountId, subnet_id: &str, addr: Ipv4Addr) -> bool {
+        self.private
+            .get(&(account, Atom::new(subnet_id)))
+            .is_some_and(|p| p.used.contains(&u32::from(addr)))
+    }
+
+    /// Marks a private address as taken (a document holding it is loaded or learnt).
+    pub fn claim_private(&mut self, account: AccountId, subnet_id: &str, addr: Ipv4Addr) {
+        let pool = self
+            .private
+            .entry((account, Atom::new(subnet_id)))
+            .or_default();
+        pool.used.insert(u32::from(addr));
+        pool.cursor = pool.cursor.max(u32::from(addr) + 1);
+    }
+
+    pub fn free_private(&mut self, account: AccountId, subnet_id: &str, addr: Ipv4Addr) {
+        if let Some(pool) = self.private.get_mut(&(account, Atom::new(subnet_id))) {
+            pool.release(u32::from(addr));
+        }
+    }
+
+    /// Marks a public address as taken.
+    pub fn claim_public(&mut self, pool: Ipv4Cidr, addr: Ipv4Addr) {
+        let p = self.public.entry(pool).or_default();
+        p.used.insert(u32::from(addr));
+        p.cursor = p.cursor.max(u32::from(addr) + 1);
+    }
+
+    pub fn free_public(&mut self, pool: Ipv4Cidr, addr: Ipv4Addr) {
+        if let Some(p) = self.public.get_mut(&pool) {
+            p.release(u32::from(addr));
+        }
+    }
+
     /// Marks an existing instance's addresses as taken (at load).
     pub fn claim(&mut self, i: &Instance, public_pool: Option<Ipv4Cidr>) {
         let pool = self

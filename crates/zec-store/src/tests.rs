@@ -48,6 +48,7 @@ on_every_backend!(
     a_manual_clock_is_written_down,
     the_writer_decides_on_networks_as_they_are_at_commit,
     networks_survive_a_restart_and_nics_follow_their_instances,
+    disks_eips_and_nics_survive_a_restart_and_follow_a_purge,
 );
 
 struct Fixture {
@@ -1100,4 +1101,148 @@ async fn networks_survive_a_restart_and_nics_follow_their_instances(f: Fixture) 
     let view = store.view(1).await.unwrap();
     assert!(view.vpc(&vpc.id).is_none());
     assert_eq!(view.nics(&[], |_| true, Page::ALL).total, 0);
+}
+
+async fn disks_eips_and_nics_survive_a_restart_and_follow_a_purge(f: Fixture) {
+    use crate::network::{EipTarget, NewDisks, NewEips, NewNic};
+    let store = f.open().await;
+    let (_, subnet) = own_network(&store, 1).await;
+    let group = default_group(&store, 1).await;
+    let mut req = request(1);
+    req.subnet_id = Some(subnet.id.clone());
+    let p = {
+        let view = store.view(1).await.unwrap();
+        plan(&req, store.catalog(), &view, 1, &group).unwrap()
+    };
+    let i = store.create_instances(1, p).await.unwrap().instances[0].clone();
+    f.clock.advance(Duration::from_secs(3600)).unwrap();
+    store.settle_due().await.unwrap();
+    let disk = store
+        .create_disks(
+            1,
+            NewDisks {
+                zone_id: "asia-east-1a".into(),
+                region_id: "asia-east-1".into(),
+                name: "data".into(),
+                size: 40,
+                amount: 1,
+                category: "Standard NVMe SSD".into(),
+                bursting: false,
+                instances: vec![i.id.to_string()],
+                snapshot_id: None,
+                resource_group_id: group.clone(),
+                tags: Vec::new(),
+            },
+            None,
+        )
+        .await
+        .unwrap()
+        .items[0]
+        .id;
+    let eip = store
+        .create_eips(
+            1,
+            NewEips {
+                region_id: "asia-east-1".into(),
+                name: "front".into(),
+                amount: 1,
+                charge_type: "ByBandwidth".into(),
+                eip_v4_type: None,
+                line_type: "PremiumBGP".into(),
+                bandwidth: 1,
+                flow_package: None,
+                cluster_id: None,
+                peer_region_id: None,
+                rate_limit_mode: None,
+                instances: Vec::new(),
+                bind_type: "FullNat".into(),
+                resource_group_id: group.clone(),
+                tags: Vec::new(),
+            },
+            None,
+        )
+        .await
+        .unwrap()
+        .items[0]
+        .clone();
+    let nic = store
+        .create_nic(
+            1,
+            NewNic {
+                name: "second".into(),
+                subnet_id: subnet.id.clone(),
+                security_group_id: None,
+                resource_group_id: group.clone(),
+                tags: Vec::new(),
+                eip_ids: Vec::new(),
+                eip_bind_type: "FullNat".into(),
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    f.clock.advance(Duration::from_secs(3600)).unwrap();
+    store.settle_due().await.unwrap();
+    store
+        .attach_nic(1, nic.id.to_string(), i.id.to_string(), None)
+        .await
+        .unwrap();
+    let lan_ip = nic.primary_ipv4.unwrap();
+    store
+        .associate_eips(
+            1,
+            vec![eip.id.to_string()],
+            EipTarget {
+                nic_id: nic.id.to_string(),
+                lan_ip,
+                bind_type: "FullNat".into(),
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    // What is attached, bound and under way is all there after a restart.
+    drop(store);
+    let store = f.open().await;
+    f.clock.advance(Duration::from_secs(3600)).unwrap();
+    store.settle_due().await.unwrap();
+    let now = f.clock.now();
+    {
+        let view = store.view(1).await.unwrap();
+        let disks = view.disks_of(i.id);
+        assert_eq!(disks.len(), 2, "the system disk and the data disk");
+        assert!(disks.iter().all(|d| d.life.at(now) == Some("IN_USE")));
+        assert_eq!(view.nics_of(i.id).len(), 2);
+        let bound = view.eips_on(nic.id);
+        assert_eq!(bound.len(), 1);
+        assert_eq!(bound[0].life.at(now), Some("BINDED"));
+    }
+    // Purged with dependResource: the data disk and the EIP to the recycle bin, the NICs gone.
+    for _ in 0..2 {
+        store
+            .operate(
+                1,
+                vec![i.id],
+                Operation::Release,
+                Change::Release {
+                    depend_resource: true,
+                },
+                None,
+            )
+            .await
+            .unwrap();
+        f.clock.advance(Duration::from_secs(3600)).unwrap();
+        store.settle_due().await.unwrap();
+    }
+    drop(store);
+    let store = f.open().await;
+    let now = f.clock.now();
+    let view = store.view(1).await.unwrap();
+    assert!(view.disks_of(i.id).is_empty());
+    let d = view.disk(&disk.to_string()).unwrap();
+    assert_eq!((d.life.at(now), d.instance_id), (Some("RECYCLED"), None));
+    let e = view.eip(&eip.id.to_string()).unwrap();
+    assert_eq!((e.life.at(now), &e.binding), (Some("RECYCLED"), &None));
+    assert!(view.nic(&nic.id.to_string()).is_none());
+    assert_eq!(view.usage("subnetId", &subnet.id, None), 0);
 }

@@ -8,7 +8,8 @@
 
 use crate::core::Core;
 use crate::kinds::{
-    Document, Indexes, KeyPair, Nic, ResourceGroup, SecurityGroup, Subnet, Table, Vpc,
+    Disk, Document, Eip, Indexes, KeyPair, Nic, ResourceGroup, SecurityGroup, Snapshot, Subnet,
+    Table, Vpc,
 };
 use crate::query::Listing;
 use std::sync::RwLockReadGuard;
@@ -118,6 +119,75 @@ impl<'a> View<'a> {
         Some(i)
     }
 
+    /// The time the view was taken at.
+    pub fn now(&self) -> Millis {
+        self.now
+    }
+
+    /// A disk, while it exists.
+    pub fn disk(&self, id: &str) -> Option<&Disk> {
+        self.indexes
+            .disks
+            .by_id(self.account, id.trim())
+            .filter(|d| d.life.at(self.now).is_some())
+    }
+
+    /// A snapshot, while it exists.
+    pub fn snapshot(&self, id: &str) -> Option<&Snapshot> {
+        self.indexes
+            .snapshots
+            .by_id(self.account, id.trim())
+            .filter(|s| s.status_at(self.now).is_some())
+    }
+
+    /// An EIP, while it exists.
+    pub fn eip(&self, id: &str) -> Option<&Eip> {
+        self.indexes
+            .eips
+            .by_id(self.account, id.trim())
+            .filter(|e| e.life.at(self.now).is_some())
+    }
+
+    /// An instance's name, while it exists.
+    pub fn instance_name(&self, id: u64) -> Option<&str> {
+        self.indexes
+            .instances
+            .get(self.account, id)
+            .filter(|i| i.status_at(self.now).is_some())
+            .map(|i| i.name.as_str())
+    }
+
+    /// The disks attached to an instance: its system disk first, then its data disks in the
+    /// order they were made.
+    pub fn disks_of(&self, instance: u64) -> Vec<&Disk> {
+        let mut disks: Vec<&Disk> = self
+            .indexes
+            .disks
+            .listed(self.account, "instanceId", &instance.to_string())
+            .filter(|d| d.life.at(self.now).is_some())
+            .collect();
+        disks.sort_by_key(|d| (!d.system, d.id));
+        disks
+    }
+
+    /// The NICs of an instance: its primary one first, then those attached.
+    pub fn nics_of(&self, instance: u64) -> Vec<&Nic> {
+        let mut nics: Vec<&Nic> = self
+            .nics_where("instanceId", &instance.to_string())
+            .collect();
+        nics.sort_by_key(|n| (!n.primary, n.id));
+        nics
+    }
+
+    /// The EIPs bound to a NIC.
+    pub fn eips_on(&self, nic: u64) -> Vec<&Eip> {
+        self.indexes
+            .eips
+            .listed(self.account, "associatedId", &nic.to_string())
+            .filter(|e| e.life.at(self.now).is_some() && e.binding.is_some())
+            .collect()
+    }
+
     /// The primary NIC of an instance.
     pub fn primary_nic(&self, i: &Instance) -> Option<&Nic> {
         use crate::kinds::KindIndex;
@@ -182,6 +252,36 @@ impl<'a> View<'a> {
     ) -> Listing<&Nic> {
         let also = |n: &Nic| self.alive(n) && also(n);
         self.list(&[], &self.indexes.nics, filters, also, page)
+    }
+
+    pub fn disks(
+        &self,
+        filters: &Filters<'_>,
+        also: impl Fn(&Disk) -> bool,
+        page: Page,
+    ) -> Listing<&Disk> {
+        let also = |d: &Disk| d.life.at(self.now).is_some() && also(d);
+        self.list(&[], &self.indexes.disks, filters, also, page)
+    }
+
+    pub fn snapshots(
+        &self,
+        filters: &Filters<'_>,
+        also: impl Fn(&Snapshot) -> bool,
+        page: Page,
+    ) -> Listing<&Snapshot> {
+        let also = |s: &Snapshot| s.status_at(self.now).is_some() && also(s);
+        self.list(&[], &self.indexes.snapshots, filters, also, page)
+    }
+
+    pub fn eips(
+        &self,
+        filters: &Filters<'_>,
+        also: impl Fn(&Eip) -> bool,
+        page: Page,
+    ) -> Listing<&Eip> {
+        let also = |e: &Eip| e.life.at(self.now).is_some() && also(e);
+        self.list(&[], &self.indexes.eips, filters, also, page)
     }
 
     /// The shared documents that match, then a page of the account's own.

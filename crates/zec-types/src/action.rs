@@ -237,6 +237,118 @@ macro_rules! for_each_action {
             ModifyNetworkInterfaceAttribute => modify_network_interface_attribute, write,
                 $crate::model::ModifyNetworkInterfaceAttributeRequest => $crate::model::Empty,
                 required ["nicId"], version "2025-09-01";
+            /// Create a network interface in a subnet; it starts PENDING.
+            CreateNetworkInterface => create_network_interface, write,
+                $crate::model::CreateNetworkInterfaceRequest => $crate::model::CreateNetworkInterfaceResponse,
+                required ["name", "subnetId"], version "2025-09-01";
+            /// Delete a detached secondary network interface.
+            DeleteNetworkInterface => delete_network_interface, write,
+                $crate::model::NicIdRequest => $crate::model::Empty,
+                required ["nicId"], version "2025-09-01";
+            /// Attach a network interface to a running instance.
+            AttachNetworkInterface => attach_network_interface, write,
+                $crate::model::AttachNetworkInterfaceRequest => $crate::model::Empty,
+                required ["nicId", "instanceId"], version "2025-09-01";
+            /// Detach a secondary network interface from its instance.
+            DetachNetworkInterface => detach_network_interface, write,
+                $crate::model::NicIdRequest => $crate::model::Empty,
+                required ["nicId"], version "2025-09-01";
+            /// Give a network interface one more private IPv4 address.
+            AssignNetworkInterfaceIpv4 => assign_network_interface_ipv4, write,
+                $crate::model::AssignNetworkInterfaceIpv4Request => $crate::model::Empty,
+                required ["nicId", "ipAddress"], version "2025-09-01";
+            /// Give a network interface more private IPv4 addresses (listed, or a count).
+            BatchAssignNetworkInterfaceIpv4 => batch_assign_network_interface_ipv4, write,
+                $crate::model::BatchAssignNetworkInterfaceIpv4Request => $crate::model::BatchAssignNetworkInterfaceIpv4Response,
+                required ["nicId"], version "2025-09-01";
+            /// Take secondary private IPv4 addresses from a network interface.
+            UnassignNetworkInterfaceIpv4 => unassign_network_interface_ipv4, write,
+                $crate::model::UnassignNetworkInterfaceIpv4Request => $crate::model::Empty,
+                required ["nicId"], version "2025-09-01";
+            /// Create 1-50 disks in a zone (attached to an instance, or from a snapshot).
+            CreateDisks => create_disks, write,
+                $crate::model::CreateDisksRequest => $crate::model::CreateDisksResponse,
+                required ["zoneId", "diskName", "diskSize"], version "2025-09-01";
+            /// Disks, instances' system and data disks included, filtered and paged.
+            DescribeDisks => describe_disks, read,
+                $crate::model::DescribeDisksRequest => $crate::model::DescribeDisksResponse,
+                required [], version "2025-09-01";
+            /// Attach available disks to an instance.
+            AttachDisks => attach_disks, write,
+                $crate::model::AttachDisksRequest => $crate::model::FailedDisksResponse,
+                required ["diskIds", "instanceId"], version "2025-09-01";
+            /// Detach disks from their instance (--instance-check-flag=false: a running one).
+            DetachDisks => detach_disks, write,
+                $crate::model::DetachDisksRequest => $crate::model::FailedDisksResponse,
+                required ["diskIds"], version "2025-09-01";
+            /// Grow a disk.
+            ResizeDisk => resize_disk, write,
+                $crate::model::ResizeDiskRequest => $crate::model::Empty,
+                required ["diskId", "diskSize"], version "2025-09-01";
+            /// Rename disks.
+            ModifyDisksAttributes => modify_disks_attributes, write,
+                $crate::model::ModifyDisksAttributesRequest => $crate::model::Empty,
+                required ["diskIds", "diskName"], version "2025-09-01";
+            /// Move a detached disk to the recycle bin, or destroy one already there.
+            ReleaseDisk => release_disk, write,
+                $crate::model::DiskIdRequest => $crate::model::Empty,
+                required ["diskId"], version "2025-09-01";
+            /// Regions where disks are sold.
+            DescribeDiskRegions => describe_disk_regions, read,
+                $crate::model::DescribeDiskRegionsRequest => $crate::model::DescribeDiskRegionsResponse,
+                required [], version "2025-09-01";
+            /// Disk categories per zone.
+            DescribeDiskCategory => describe_disk_category, read,
+                $crate::model::DescribeDiskCategoryRequest => $crate::model::DescribeDiskCategoryResponse,
+                required [], version "2025-09-01";
+            /// Snapshot a data disk.
+            CreateSnapshot => create_snapshot, write,
+                $crate::model::CreateSnapshotRequest => $crate::model::CreateSnapshotResponse,
+                required ["diskId", "snapshotName"], version "2025-09-01";
+            /// Snapshots, filtered and paged.
+            DescribeSnapshots => describe_snapshots, read,
+                $crate::model::DescribeSnapshotsRequest => $crate::model::DescribeSnapshotsResponse,
+                required [], version "2025-09-01";
+            /// Rename snapshots or change how long they are kept.
+            ModifySnapshotsAttribute => modify_snapshots_attribute, write,
+                $crate::model::ModifySnapshotsAttributeRequest => $crate::model::Empty,
+                required ["snapshotIds"], version "2025-09-01";
+            /// Delete snapshots; answers the ids it could not delete.
+            DeleteSnapshots => delete_snapshots, write,
+                $crate::model::SnapshotIdsRequest => $crate::model::DeleteSnapshotsResponse,
+                required ["snapshotIds"], version "2025-09-01";
+            /// Create elastic IPs in a region.
+            CreateEips => create_eips, write,
+                $crate::model::CreateEipsRequest => $crate::model::CreateEipsResponse,
+                required ["regionId", "name", "internetChargeType"], version "2025-09-01";
+            /// Elastic IPs, filtered and paged.
+            DescribeEips => describe_eips, read,
+                $crate::model::DescribeEipsRequest => $crate::model::DescribeEipsResponse,
+                required [], version "2025-09-01";
+            /// Rename an elastic IP.
+            ModifyEipAttribute => modify_eip_attribute, write,
+                $crate::model::ModifyEipAttributeRequest => $crate::model::Empty,
+                required ["eipId", "name"], version "2025-09-01";
+            /// Change an elastic IP's bandwidth.
+            ModifyEipBandwidth => modify_eip_bandwidth, write,
+                $crate::model::ModifyEipBandwidthRequest => $crate::model::Empty,
+                required ["eipId", "bandwidth"], version "2025-09-01";
+            /// Change how an elastic IP's bandwidth is limited (LOOSE or STRICT).
+            ModifyEipBandwidthLimitMode => modify_eip_bandwidth_limit_mode, write,
+                $crate::model::ModifyEipBandwidthLimitModeRequest => $crate::model::Empty,
+                required ["eipId", "rateLimitMode"], version "2025-09-01";
+            /// Bind elastic IPs to a private address of a network interface.
+            AssociateEipAddress => associate_eip_address, write,
+                $crate::model::AssociateEipAddressRequest => $crate::model::FailedEipsResponse,
+                required ["eipIds"], version "2025-09-01";
+            /// Unbind elastic IPs.
+            UnassociateEipAddress => unassociate_eip_address, write,
+                $crate::model::EipIdsRequest => $crate::model::FailedEipsResponse,
+                required ["eipIds"], version "2025-09-01";
+            /// Move an unbound elastic IP to the recycle bin, or destroy one already there.
+            DeleteEip => delete_eip, write,
+                $crate::model::EipIdRequest => $crate::model::Empty,
+                required ["eipId"], version "2025-09-01";
         }
         ccs {
             /// Import an SSH public key (up to 5, one per line).
@@ -310,10 +422,17 @@ macro_rules! for_each_action {
     };
 }
 
-/// Actions also served under another service's path: `(service, name, action)`. The
-/// 2024-04-01 zec SDKs list key pairs through service zec.
-pub const ALIASES: &[(Service, &str, Action)] =
-    &[(Service::Zec, "DescribeKeyPairs", Action::DescribeKeyPairs)];
+/// Actions also served under another name or another service's path: `(service, name,
+/// action)`. The 2024-04-01 zec SDKs list key pairs through service zec.
+pub const ALIASES: &[(Service, &str, Action)] = &[
+    (Service::Zec, "DescribeKeyPairs", Action::DescribeKeyPairs),
+    // The 2024-04-01 Python SDK spells it so.
+    (
+        Service::Zec,
+        "UnAssignNetworkInterfaceIpv4",
+        Action::UnassignNetworkInterfaceIpv4,
+    ),
+];
 
 /// Makes [`Action`] from the table.
 macro_rules! define_actions {

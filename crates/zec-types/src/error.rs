@@ -188,6 +188,55 @@ error_codes! {
     InvalidPublicKeyMalformed = (400, "INVALID_PUBLIC_KEY_MALFORMED");
     /// The same key twice in one import (the vendor's bare-metal table).
     InvalidParameterSshKeyDuplicate = (400, "INVALID_PARAMETER_SSH_KEY_DUPLICATE");
+
+    // Disks and snapshots (the vendor's disk and snapshot pages).
+    InvalidDiskNotFound = (404, "INVALID_DISK_NOT_FOUND");
+    /// A system disk, or a data disk made with its instance.
+    InvalidDiskNotPortable = (400, "INVALID_DISK_NOT_PORTABLE");
+    UnsupportedOperationDiskStatus = (400, "UNSUPPORTED_OPERATION_DISK_STATUS");
+    /// A release of a disk already on its way to the recycle bin.
+    UnsupportedOperationDiskBeingRecycle = (400, "UNSUPPORTED_OPERATION_DISK_BEING_RECYCLE");
+    InvalidDiskAndInstanceZoneMismatched = (400, "INVALID_DISK_AND_INSTANCE_ZONE_MISMATCHED");
+    UnsupportedOperationInstanceStatus = (400, "UNSUPPORTED_OPERATION_INSTANCE_STATUS");
+    LimitExceededInstanceCanAttach = (400, "LIMIT_EXCEEDED_INSTANCE_CAN_ATTACH");
+    OperationDeniedDiskSystemType = (400, "OPERATION_DENIED_DISK_SYSTEM_TYPE");
+    InvalidSnapshotRetentionTime = (400, "INVALID_SNAPSHOT_RETENTION_TIME");
+    InvalidSnapshotQuotaExceed = (400, "INVALID_SNAPSHOT_QUOTA_EXCEED");
+    InvalidDiskSnapshotNotFound = (404, "INVALID_DISK_SNAPSHOT_NOT_FOUND");
+    OperationDeniedDiskSnapshotStatus = (400, "OPERATION_DENIED_DISK_SNAPSHOT_STATUS");
+    /// A disk smaller than the snapshot it is made from.
+    InvalidDiskSnapshotSizeMismatch = (400, "INVALID_DISK_SNAPSHOT_SIZE_MISMATCH");
+
+    // Elastic IPs (the vendor's EIP pages).
+    InvalidEipNotFound = (404, "INVALID_EIP_NOT_FOUND");
+    InvalidParameterBandwidth = (400, "INVALID_PARAMETER_BANDWIDTH");
+    InvalidParameterBandwidthExceed = (400, "INVALID_PARAMETER_BANDWIDTH_EXCEED");
+    /// The vendor documents it with HTTP 500; zecd answers 400, as for every refusal of the
+    /// client's request (a 5xx is a server failure clients retry).
+    OperationDeniedEipStatusNotSupport = (400, "OPERATION_DENIED_EIP_STATUS_NOT_SUPPORT");
+    /// A bound EIP cannot be deleted.
+    OperationDeniedEipIsNotUnAssign = (400, "OPERATION_DENIED_EIP_IS_NOT_UN_ASSIGN");
+    InvalidLbNotFound = (404, "INVALID_LB_NOT_FOUND");
+    InvalidNatNotFound = (404, "INVALID_NAT_NOT_FOUND");
+    InvalidHavipNotFound = (404, "INVALID_HAVIP_NOT_FOUND");
+
+    // Network interfaces (the vendor's vNIC pages).
+    InvalidNicAttached = (400, "INVALID_NIC_ATTACHED");
+    InvalidNicPrimaryCantDelete = (409, "INVALID_NIC_PRIMARY_CANT_DELETE");
+    InvalidNicPrimaryCantDetach = (409, "INVALID_NIC_PRIMARY_CANT_DETACH");
+    InvalidNicStatus = (400, "INVALID_NIC_STATUS");
+    InvalidNicInstanceRegionMismatch = (409, "INVALID_NIC_INSTANCE_REGION_MISMATCH");
+    InvalidInstanceNicLimit = (400, "INVALID_INSTANCE_NIC_LIMIT");
+    /// A detach of a NIC that is not attached (Terraform takes it as done).
+    OperationDeniedNicNotExistInstance = (403, "OPERATION_DENIED_NIC_NOT_EXIST_INSTANCE");
+    InvalidSubnetPrivateIpv4InUsed = (409, "INVALID_SUBNET_PRIVATE_IPV4_IN_USED");
+    InvalidIpNetworkAddress = (400, "INVALID_IP_NETWORK_ADDRESS");
+    InvalidIpFirstAddress = (400, "INVALID_IP_FIRST_ADDRESS");
+    InvalidIpBroadcastAddress = (400, "INVALID_IP_BROADCAST_ADDRESS");
+    InvalidNicPrivateIpExceedLimit = (403, "INVALID_NIC_PRIVATE_IP_EXCEED_LIMIT");
+    InvalidNicPrimaryIpCantDetach = (409, "INVALID_NIC_PRIMARY_IP_CANT_DETACH");
+    /// An address (or NIC) an EIP is bound to.
+    InvalidNicHasPublicIpCantDetach = (409, "INVALID_NIC_HAS_PUBLIC_IP_CANT_DETACH");
 }
 
 impl fmt::Display for ErrorCode {

@@ -3,10 +3,13 @@
 //! server's actions and the store's writer both answer from here, so a rule and its message
 //! cannot drift apart.
 
+pub mod eip;
 pub mod found;
 pub mod groups;
 pub mod login;
 pub mod names;
 pub mod network;
+pub mod nic;
 pub mod scope;
+pub mod storage;
 pub mod tags;

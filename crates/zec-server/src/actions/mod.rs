@@ -25,9 +25,12 @@ mod handlers {
     pub use super::ccs::key_pairs::*;
     pub use super::user::resource_groups::*;
     pub use super::zec::catalog::*;
+    pub use super::zec::disks::*;
+    pub use super::zec::eips::*;
     pub use super::zec::instances::*;
     pub use super::zec::nics::*;
     pub use super::zec::security_groups::*;
+    pub use super::zec::snapshots::*;
     pub use super::zec::subnets::*;
     pub use super::zec::vpcs::*;
     pub use super::zrm::tags::*;

@@ -17,13 +17,13 @@ fn zec_bin() -> PathBuf {
     path
 }
 
-struct Cli<'a> {
+pub(crate) struct Cli<'a> {
     server: &'a Server,
     home: tempfile::TempDir,
 }
 
 impl<'a> Cli<'a> {
-    fn new(server: &'a Server) -> Self {
+    pub(crate) fn new(server: &'a Server) -> Self {
         Self {
             server,
             home: tempfile::tempdir().unwrap(),
@@ -47,7 +47,7 @@ impl<'a> Cli<'a> {
         c
     }
 
-    fn json(&self, args: &[&str]) -> Value {
+    pub(crate) fn json(&self, args: &[&str]) -> Value {
         let out = self.run(args);
         assert!(
             out.status.success(),

@@ -56,7 +56,7 @@ impl Document for Instance {
         state.alloc.release(self, public_pool(catalog, self));
     }
 
-    fn cascade(&self, changes: &mut super::Changes) {
-        super::network::instance_cascade(self, changes);
+    fn went(&self, round: &mut crate::writer::Round<'_>) {
+        crate::writer::instances::purged(round, self);
     }
 }

@@ -13,9 +13,11 @@
 //! Adding a kind: its document type and `Document` impl, its index, and one line in [`kinds!`]
 //! (see ARCHITECTURE.md).
 
+pub mod eips;
 pub mod groups;
 pub mod instances;
 pub mod network;
+pub mod storage;
 pub mod table;
 
 use crate::core::State;
@@ -27,8 +29,10 @@ use std::cmp::Reverse;
 use std::collections::BTreeMap;
 use zec_core::{AccountId, Catalog, Instance, Millis};
 
+pub use eips::Eip;
 pub use groups::ResourceGroup;
 pub use network::{KeyPair, Nic, SecurityGroup, Subnet, Vpc};
+pub use storage::{Disk, Snapshot};
 pub use table::Table;
 
 /// A document of some kind.
@@ -65,8 +69,9 @@ pub trait Document: Clone + Serialize + DeserializeOwned + Send + Sync + 'static
     fn hold(&self, _state: &mut State, _catalog: &Catalog) {}
     /// Gives it back, as the document goes.
     fn release(&self, _state: &mut State, _catalog: &Catalog) {}
-    /// What goes with it when it goes (an instance's primary NIC), into the same round.
-    fn cascade(&self, _changes: &mut Changes) {}
+    /// What goes (or changes) with it when it goes, in the same round: an instance's NICs,
+    /// disks and bound addresses.
+    fn went(&self, _round: &mut crate::writer::Round<'_>) {}
 }
 
 /// What settling did.
@@ -266,6 +271,12 @@ kinds! {
     KeyPair key_pairs: KeyPair => Table<KeyPair>;
     /// Network interfaces.
     Nic nics: Nic => Table<Nic>;
+    /// Disks, instances' system and data disks among them.
+    Disk disks: Disk => Table<Disk>;
+    /// Disk snapshots.
+    Snapshot snapshots: Snapshot => Table<Snapshot>;
+    /// Elastic IPs.
+    Eip eips: Eip => Table<Eip>;
 }
 
 fn rows_of<D: Document>(changes: &BTreeMap<u64, Option<D>>) -> Result<Vec<Row>, StoreError> {
@@ -302,9 +313,12 @@ fn undo<D: Document, I: KindIndex<D>>(
     for (ordinal, doc) in changes {
         match (index.get(*ordinal), doc) {
             (Some(old), new) => {
-                if new.is_none() {
-                    old.hold(state, catalog);
+                // What the round's version holds goes back; the committed one's is taken
+                // again (both are sets: what they share stays taken).
+                if let Some(new) = new {
+                    new.release(state, catalog);
                 }
+                old.hold(state, catalog);
                 if let Some(due) = old.due() {
                     state.due.push(Reverse((due, D::KIND, *ordinal)));
                 }
@@ -324,9 +338,12 @@ fn install<D: Document, I: KindIndex<D>>(
     for (ordinal, doc) in changes {
         match doc {
             Some(d) => {
-                if index.get(ordinal).is_none() {
-                    d.hold(state, catalog);
+                // What the version it replaces held is given back first (a NIC may have
+                // lost or gained addresses).
+                if let Some(old) = index.get(ordinal) {
+                    old.release(state, catalog);
                 }
+                d.hold(state, catalog);
                 if let Some(due) = d.due() {
                     state.due.push(Reverse((due, D::KIND, ordinal)));
                 }

@@ -6,13 +6,14 @@
 //! documents of the same types, made from the catalog when the store opens, owned by
 //! [`SHARED`], never kept in a table (see `crate::shared`).
 
-use super::{Changes, Document, KindId};
+use super::{Document, KindId, Settled};
+use crate::core::State;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::net::Ipv4Addr;
 use zec_core::cidr::Ipv4Cidr;
 use zec_core::rules::network::Rule;
-use zec_core::{AccountId, Instance, Millis};
+use zec_core::{AccountId, Catalog, Instance, Life, Millis};
 
 /// The owner of the catalog's shared networks (no account has id 0).
 pub const SHARED: AccountId = 0;
@@ -21,7 +22,7 @@ pub const SHARED: AccountId = 0;
 pub type TagList = Vec<(String, String)>;
 
 /// The filter keys of a document's tags: every key, and every key with its value.
-fn tag_keys(tags: &TagList, out: &mut Vec<(&'static str, String)>) {
+pub(crate) fn tag_keys(tags: &TagList, out: &mut Vec<(&'static str, String)>) {
     for (k, v) in tags {
         out.push(("tagKey", k.clone()));
         out.push(("tag", tag_key(k, v)));
@@ -195,9 +196,12 @@ pub struct Nic {
     pub primary: bool,
     pub primary_ipv4: Option<Ipv4Addr>,
     pub secondary_ipv4s: Vec<Ipv4Addr>,
+    /// The instance's own public address (primary NICs of instances made with one); bound
+    /// EIPs are read from the EIPs.
     pub public_ipv4s: Vec<Ipv4Addr>,
-    /// `PENDING`, `AVAILABLE`, `ATTACHING`, `USED`, `DETACHING`, `DELETING`, `CREATE_FAILED`.
-    pub status: String,
+    /// `PENDING`, `AVAILABLE`, `ATTACHING`, `USED`, `CREATE_FAILED`, and the phase under way.
+    #[serde(flatten)]
+    pub life: Life,
     pub resource_group_id: String,
     pub tags: TagList,
     pub created_at: Millis,
@@ -220,7 +224,7 @@ impl Nic {
             primary_ipv4: Some(i.private_ipv4),
             secondary_ipv4s: Vec::new(),
             public_ipv4s: i.public_ipv4.into_iter().collect(),
-            status: "USED".into(),
+            life: Life::new("USED"),
             resource_group_id: i.resource_group_id.to_string(),
             tags: Vec::new(),
             created_at: i.created_at,
@@ -275,7 +279,6 @@ impl Document for Nic {
             ("vpcId", self.vpc_id.clone()),
             ("subnetId", self.subnet_id.clone()),
             ("regionId", self.region_id.clone()),
-            ("status", self.status.clone()),
             ("nicType", self.nic_type().to_owned()),
             ("nicSubnetType", self.subnet_type().to_owned()),
             ("resourceGroupId", self.resource_group_id.clone()),
@@ -289,9 +292,45 @@ impl Document for Nic {
         tag_keys(&self.tags, &mut out);
         out
     }
+
+    fn due(&self) -> Option<Millis> {
+        self.life.due()
+    }
+
+    fn settle(&mut self, now: Millis) -> Settled {
+        settled(self.life.settle(now))
+    }
+
+    /// A secondary NIC holds its primary address (an instance holds its primary NIC's);
+    /// every NIC holds its secondary addresses.
+    fn hold(&self, state: &mut State, _: &Catalog) {
+        for ip in self.own_addresses() {
+            state.alloc.claim_private(self.account, &self.subnet_id, ip);
+        }
+    }
+
+    fn release(&self, state: &mut State, _: &Catalog) {
+        for ip in self.own_addresses() {
+            state.alloc.free_private(self.account, &self.subnet_id, ip);
+        }
+    }
 }
 
-/// What goes with an instance when it goes: its primary NIC.
-pub(crate) fn instance_cascade(i: &Instance, changes: &mut Changes) {
-    changes.nics.insert(i.nic_id, None);
+impl Nic {
+    /// The private addresses the NIC itself holds.
+    pub fn own_addresses(&self) -> impl Iterator<Item = Ipv4Addr> + '_ {
+        self.primary_ipv4
+            .filter(|_| !self.primary)
+            .into_iter()
+            .chain(self.secondary_ipv4s.iter().copied())
+    }
+}
+
+/// A resource phase's end, as a document's settlement.
+pub(crate) fn settled(e: zec_core::steps::Ended) -> Settled {
+    match e {
+        zec_core::steps::Ended::Nothing => Settled::Unchanged,
+        zec_core::steps::Ended::Changed => Settled::Changed,
+        zec_core::steps::Ended::Gone => Settled::Gone,
+    }
 }

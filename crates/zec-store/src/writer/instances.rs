@@ -3,9 +3,11 @@
 
 use super::{Round, network};
 use crate::error::StoreError;
-use crate::kinds::Nic;
+use crate::kinds::eips::Eip;
 use crate::kinds::instances::public_pool;
+use crate::kinds::{Disk, Nic};
 use crate::{Created, Operated};
+use zec_core::Life;
 use zec_core::create::{Allocation, CreatePlan};
 use zec_core::lifecycle::{Effect, apply};
 use zec_core::rules;
@@ -193,6 +195,9 @@ pub(crate) fn create(
         let instance = plan.instantiate(n, a, now, due, outcome);
         round.schedule(&instance);
         round.put(Nic::primary_of(&instance));
+        for disk in Disk::of_instance(&instance) {
+            round.put(disk);
+        }
         round.put(instance.clone());
         made.push(instance);
     }
@@ -200,4 +205,42 @@ pub(crate) fn create(
         order_number,
         instances: made,
     })
+}
+
+/// What goes with an instance at its purge, in the same round: its primary NIC, its system
+/// disk and the disks made with it. What was attached to it is detached and kept, or, when
+/// the release that began the purge said `dependResource`, released too: portable disks go to
+/// the recycle bin, secondary NICs are deleted, EIPs bound to its NICs are unbound (and
+/// recycled). EIPs bound to its primary NIC are always unbound, as the NIC goes.
+pub(crate) fn purged(round: &mut Round<'_>, i: &Instance) {
+    let now = round.now;
+    let release = i.depend_resource;
+    for mut disk in round.listed::<Disk>(i.account, "instanceId", &i.id.to_string()) {
+        if disk.system || !disk.portable {
+            round.delete(&disk);
+            continue;
+        }
+        disk.instance_id = None;
+        disk.life = Life::new(if release { "RECYCLED" } else { "AVAILABLE" });
+        round.put(disk);
+    }
+    for nic in round.listed::<Nic>(i.account, "instanceId", &i.id.to_string()) {
+        let goes = nic.primary || release;
+        for mut eip in round.listed::<Eip>(i.account, "associatedId", &nic.id.to_string()) {
+            if goes {
+                eip.binding = None;
+                eip.life = Life::new(if release { "RECYCLED" } else { "UNBIND" });
+                round.put(eip);
+            }
+        }
+        if goes {
+            round.delete(&nic);
+        } else {
+            let mut nic = nic;
+            nic.instance_id = None;
+            nic.life = Life::new("AVAILABLE");
+            nic.updated_at = now;
+            round.put(nic);
+        }
+    }
 }

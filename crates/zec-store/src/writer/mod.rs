@@ -14,9 +14,12 @@
 //! real clock the thread sleeps until the earliest deadline or the next command, with a manual
 //! clock only commands (including "settle what is due") wake it.
 
+pub(crate) mod eips;
 mod groups;
 pub(crate) mod instances;
 pub(crate) mod network;
+pub(crate) mod nics;
+pub(crate) mod storage;
 
 use crate::backend::Journal;
 use crate::core::{Core, State};
@@ -31,6 +34,14 @@ use zec_core::create::CreatePlan;
 use zec_core::ids::IdGenerator;
 use zec_core::{AccountId, Atom, Change, Millis, Operation};
 use zec_types::{ApiError, ErrorCode};
+
+/// The resource groups a credential may touch (`None`: all).
+pub type Scope<'a> = Option<&'a [Atom]>;
+
+/// Whether a resource group is one the credential may touch.
+pub(crate) fn in_scope(scope: Scope<'_>, group: &str) -> bool {
+    scope.is_none_or(|groups| groups.iter().any(|g| &**g == group))
+}
 
 pub(crate) use groups::GroupOp;
 
@@ -165,7 +176,7 @@ impl Round<'_> {
     pub fn delete<D: Stored>(&mut self, d: &D) {
         d.release(self.state, &self.core.catalog);
         D::changes_mut(&mut self.changes).insert(d.ordinal(), None);
-        d.cascade(&mut self.changes);
+        d.went(self);
     }
 
     /// Queues a phase's deadline.

@@ -6,23 +6,16 @@
 //! The handler has already checked the request's own fields (blocks, names, rules); what
 //! depends on other documents (existence, overlap, limits, use) is decided here.
 
-use super::Round;
+use super::{Round, Scope, in_scope};
 use crate::error::StoreError;
 use crate::kinds::network::TagList;
-use crate::kinds::{KeyPair, Nic, SecurityGroup, Subnet, Vpc};
+use crate::kinds::{Disk, Eip, KeyPair, Nic, SecurityGroup, Subnet, Vpc};
 use rand::RngExt;
 use zec_core::cidr::Ipv4Cidr;
 use zec_core::rules::network::{self as net, Rule};
 use zec_core::rules::{found, scope};
 use zec_core::{AccountId, Atom, Instance};
 use zec_types::ApiError;
-
-/// The resource groups a credential may touch (`None`: all).
-pub type Scope<'a> = Option<&'a [Atom]>;
-
-fn in_scope(scope: Scope<'_>, group: &str) -> bool {
-    scope.is_none_or(|groups| groups.iter().any(|g| &**g == group))
-}
 
 /// A new VPC.
 #[derive(Debug, Clone)]
@@ -72,11 +65,13 @@ pub struct NewKeyPair {
     pub fingerprint: String,
 }
 
-/// A VPC, subnet or NIC to retag or regroup.
+/// A VPC, NIC, disk or EIP to retag or regroup.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resource {
     Vpc(String),
     Nic(String),
+    Disk(String),
+    Eip(String),
 }
 
 // ---- lookups as the round leaves them ----
@@ -584,7 +579,7 @@ pub(crate) fn modify_nic(
 }
 
 /// A NIC of the account that exists (its instance not purged).
-fn live_nic(round: &Round<'_>, account: AccountId, id: &str) -> Result<Nic, StoreError> {
+pub(crate) fn live_nic(round: &Round<'_>, account: AccountId, id: &str) -> Result<Nic, StoreError> {
     let nic = round
         .find::<Nic>(account, id)
         .ok_or_else(|| found::nic(id))?;
@@ -599,9 +594,15 @@ fn live_nic(round: &Round<'_>, account: AccountId, id: &str) -> Result<Nic, Stor
     Ok(nic)
 }
 
-/// Keeps an instance's primary NIC in step with the instance (its resource group and
-/// addresses), in the same round as the instance's change.
+/// Keeps what an instance is made with (its primary NIC, its system disk and the disks made
+/// with it) in its resource group, in the same round as the instance's change.
 pub(crate) fn sync_primary_nic(round: &mut Round<'_>, i: &Instance) {
+    for mut d in round.listed::<Disk>(i.account, "instanceId", &i.id.to_string()) {
+        if !d.portable && d.resource_group_id != *i.resource_group_id {
+            d.resource_group_id = i.resource_group_id.to_string();
+            round.put(d);
+        }
+    }
     let Some(mut nic) = round.get::<Nic>(i.nic_id) else {
         return;
     };
@@ -651,14 +652,46 @@ pub(crate) fn retag(
             nic.updated_at = round.now;
             round.put(nic);
         }
+        Resource::Disk(id) => {
+            let mut d = live::<Disk>(round, account, id, |d| &d.life)
+                .ok_or_else(|| found::tagged_resource(id))?;
+            if !in_scope(scope, &d.resource_group_id) {
+                return Err(scope::resource("disk", id).into());
+            }
+            apply(&mut d.tags)?;
+            round.put(d);
+        }
+        Resource::Eip(id) => {
+            let mut e = live::<Eip>(round, account, id, |e| &e.life)
+                .ok_or_else(|| found::tagged_resource(id))?;
+            if !in_scope(scope, &e.resource_group_id) {
+                return Err(scope::resource("EIP", id).into());
+            }
+            apply(&mut e.tags)?;
+            round.put(e);
+        }
     }
     Ok(())
+}
+
+/// A document of a kind with a lifecycle, while it exists.
+fn live<D: crate::kinds::Stored<Index = crate::kinds::Table<D>>>(
+    round: &Round<'_>,
+    account: AccountId,
+    id: &str,
+    life: impl Fn(&D) -> &zec_core::Life,
+) -> Option<D> {
+    round
+        .find::<D>(account, id.trim())
+        .filter(|d| life(d).at(round.now).is_some())
 }
 
 /// VPCs and NICs found, ready to move to a resource group.
 pub(crate) struct Regroup {
     vpcs: Vec<Vpc>,
     nics: Vec<Nic>,
+    disks: Vec<Disk>,
+    eips: Vec<Eip>,
 }
 
 /// Finds the VPCs and NICs to move to a resource group, changing nothing: any that cannot
@@ -676,6 +709,8 @@ pub(crate) fn regroup_check(
     let mut found = Regroup {
         vpcs: Vec::new(),
         nics: Vec::new(),
+        disks: Vec::new(),
+        eips: Vec::new(),
     };
     for r in resources {
         match r {
@@ -690,6 +725,22 @@ pub(crate) fn regroup_check(
                     return Err(scope::resource("network interface", id).into());
                 }
                 found.nics.push(nic);
+            }
+            Resource::Disk(id) => {
+                let d = live::<Disk>(round, account, id, |d| &d.life)
+                    .ok_or_else(|| found::resource(id))?;
+                if !in_scope(scope, &d.resource_group_id) {
+                    return Err(scope::resource("disk", id).into());
+                }
+                found.disks.push(d);
+            }
+            Resource::Eip(id) => {
+                let e = live::<Eip>(round, account, id, |e| &e.life)
+                    .ok_or_else(|| found::resource(id))?;
+                if !in_scope(scope, &e.resource_group_id) {
+                    return Err(scope::resource("EIP", id).into());
+                }
+                found.eips.push(e);
             }
         }
     }
@@ -706,6 +757,14 @@ pub(crate) fn regroup_apply(round: &mut Round<'_>, found: Regroup, group: &str) 
         n.resource_group_id = group.to_owned();
         n.updated_at = round.now;
         round.put(n);
+    }
+    for mut d in found.disks {
+        d.resource_group_id = group.to_owned();
+        round.put(d);
+    }
+    for mut e in found.eips {
+        e.resource_group_id = group.to_owned();
+        round.put(e);
     }
 }
 

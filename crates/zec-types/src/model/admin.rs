@@ -54,8 +54,8 @@ pub struct FaultRules {
     pub errors: Vec<ErrorRule>,
 }
 
-/// Phases of this kind (`deploy` or `rebuild`, the phases that can fail), on matching
-/// instances, end in failure.
+/// Phases of this kind (the phases that can fail: `deploy`, `rebuild`, `disk-create`,
+/// `snapshot-create`, `eip-create`, `nic-create`), on matching resources, end in failure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FailureRule {

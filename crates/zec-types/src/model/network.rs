@@ -458,3 +458,97 @@ pub struct ModifyNetworkInterfaceAttributeRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
 }
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateNetworkInterfaceRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nic_stack_type: Option<String>,
+    /// 2024-04-01 Go SDK's name for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stack_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_group_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_group_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub internet_charge_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bandwidth: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub package_size: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eip_bind_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eip_ids: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub marketing_options: Option<super::MarketingInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Tags>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CreateNetworkInterfaceResponse {
+    pub nic_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NicIdRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nic_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttachNetworkInterfaceRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nic_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AssignNetworkInterfaceIpv4Request {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nic_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchAssignNetworkInterfaceIpv4Request {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nic_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip_addresses: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip_address_count: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct BatchAssignNetworkInterfaceIpv4Response {
+    pub ip_addresses: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnassignNetworkInterfaceIpv4Request {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nic_id: Option<String>,
+    /// Deprecated: one address (`ipAddresses` wins).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip_addresses: Option<Vec<String>>,
+}

@@ -1,9 +1,12 @@
 //! Service `zec`: elastic compute, one folder per resource.
 
 pub mod catalog;
+pub mod disks;
+pub mod eips;
 pub mod instances;
 pub mod nics;
 pub mod security_groups;
+pub mod snapshots;
 pub mod subnets;
 pub mod vpcs;
 
@@ -98,5 +101,67 @@ pub fn optional_name(field: &str, value: &Option<String>) -> Result<Option<Strin
             rules::network::check_name(field, v)?;
             Ok(Some(v.to_owned()))
         }
+    }
+}
+
+/// The resource group a create puts its objects in: the one named (which must be the
+/// account's and one the credential may use), else the account's default group.
+pub async fn group_for(
+    app: &crate::App,
+    req: &VerifiedRequest,
+    id: &Option<String>,
+) -> Result<String, ApiError> {
+    let account = req.caller.account;
+    let group = match crate::actions::non_empty(id) {
+        Some(id) => app
+            .store
+            .group(account, &id)
+            .ok_or_else(|| rules::found::group(&id))?,
+        None => app
+            .store
+            .default_group(account)
+            .await
+            .map_err(crate::store_error)?,
+    };
+    crate::actions::check_group_allowed(req, &group.id)?;
+    Ok(group.id)
+}
+
+/// A name filter: `^name$` matches exactly that name (as the CSI driver looks disks and
+/// snapshots up), anything else is a substring of any case.
+pub fn name_matches(name: &str, filter: &Option<String>) -> bool {
+    match filter.as_deref().filter(|f| !f.is_empty()) {
+        None => true,
+        Some(f) => match f.strip_prefix('^').and_then(|f| f.strip_suffix('$')) {
+            Some(exact) => name == exact,
+            None => name.to_lowercase().contains(&f.to_lowercase()),
+        },
+    }
+}
+
+/// Whether a credential limited to resource groups may see a document of this group.
+pub fn visible(groups: &Option<Vec<zec_core::Atom>>, group: &str) -> bool {
+    groups
+        .as_ref()
+        .is_none_or(|g| g.iter().any(|g| **g == *group))
+}
+
+/// A non-empty string filter.
+pub fn filter(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anchored_names_match_exactly() {
+        let f = |s: &str| Some(s.to_owned());
+        assert!(name_matches("pvc-1", &f("^pvc-1$")));
+        assert!(!name_matches("pvc-10", &f("^pvc-1$")));
+        assert!(name_matches("pvc-10", &f("PVC-1")));
+        assert!(name_matches("anything", &None));
+        assert!(name_matches("anything", &f("")));
     }
 }

@@ -88,6 +88,8 @@ const MIGRATIONS: &[Migration] = &[
     Migration::Rust(groups_to_documents),
     // 3: every instance's primary NIC becomes a document of its own.
     Migration::Rust(primary_nics),
+    // 4: so do its system disk and the data disks made with it.
+    Migration::Rust(instance_disks),
 ];
 
 /// The shape of every kind's table: a row per document, `doc` NULL once it is gone (a
@@ -155,6 +157,30 @@ fn primary_nics(tx: &mut Transaction<'_>) -> DbResult<()> {
                 &kinds::encode(&nic)?,
             ],
         )?;
+    }
+    Ok(())
+}
+
+fn instance_disks(tx: &mut Transaction<'_>) -> DbResult<()> {
+    tx.batch_execute(&kind_table(kinds::storage::DISKS))?;
+    let seq: i64 = tx.query_one("SELECT seq FROM log", &[])?.get(0);
+    let rows = tx.query("SELECT id, doc FROM instances WHERE doc IS NOT NULL", &[])?;
+    for row in rows {
+        let id: i64 = row.get(0);
+        let doc: &[u8] = row.get(1);
+        let instance: zec_core::Instance = kinds::decode("instances", id as u64, doc)?;
+        for disk in kinds::Disk::of_instance(&instance) {
+            tx.execute(
+                "INSERT INTO disks (id, account_id, due_at, seq, doc) VALUES ($1, $2, NULL, $3, $4)
+                 ON CONFLICT (id) DO NOTHING",
+                &[
+                    &kinds::db_id(disk.id)?,
+                    &disk.account,
+                    &seq,
+                    &kinds::encode(&disk)?,
+                ],
+            )?;
+        }
     }
     Ok(())
 }

@@ -82,6 +82,8 @@ const MIGRATIONS: &[Migration] = &[
     Migration::Rust(groups_to_documents),
     // 5: every instance's primary NIC becomes a document of its own.
     Migration::Rust(primary_nics),
+    // 6: so do its system disk and the data disks made with it.
+    Migration::Rust(instance_disks),
 ];
 
 /// The shape of every kind's table.
@@ -137,6 +139,28 @@ fn primary_nics(tx: &Transaction<'_>) -> DbResult<()> {
             nic.account,
             kinds::encode(&nic)?
         ])?;
+    }
+    Ok(())
+}
+
+fn instance_disks(tx: &Transaction<'_>) -> DbResult<()> {
+    tx.execute_batch(&kind_table(kinds::storage::DISKS))?;
+    let mut read = tx.prepare("SELECT id, doc FROM instances")?;
+    let mut rows = read.query([])?;
+    let mut insert = tx.prepare(
+        "INSERT OR IGNORE INTO disks (id, account_id, due_at, doc) VALUES (?1, ?2, NULL, ?3)",
+    )?;
+    while let Some(row) = rows.next()? {
+        let id: i64 = row.get(0)?;
+        let doc: Vec<u8> = row.get(1)?;
+        let instance: zec_core::Instance = kinds::decode("instances", id as u64, &doc)?;
+        for disk in kinds::Disk::of_instance(&instance) {
+            insert.execute(rusqlite::params![
+                kinds::db_id(disk.id)?,
+                disk.account,
+                kinds::encode(&disk)?
+            ])?;
+        }
     }
     Ok(())
 }

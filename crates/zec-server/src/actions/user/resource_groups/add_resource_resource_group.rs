@@ -1,5 +1,5 @@
-//! AddResourceResourceGroup: moves resources into a group: instances, VPCs and network
-//! interfaces, in one round. An id that names none of the account's is
+//! AddResourceResourceGroup: moves resources into a group: instances, VPCs, network
+//! interfaces, disks and EIPs, in one round. An id that names none of the account's is
 //! OPERATION_FAILED_RESOURCE_NOT_FOUND, and nothing moves. An instance's primary NIC moves with
 //! it.
 
@@ -39,6 +39,10 @@ pub async fn handle(
                 network.push(Resource::Vpc(id.to_owned()));
             } else if view.nic(id).is_some() {
                 network.push(Resource::Nic(id.to_owned()));
+            } else if view.disk(id).is_some() {
+                network.push(Resource::Disk(id.to_owned()));
+            } else if view.eip(id).is_some() {
+                network.push(Resource::Eip(id.to_owned()));
             } else {
                 return Err(rules::found::resource(id));
             }

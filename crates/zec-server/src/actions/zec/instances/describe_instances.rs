@@ -6,7 +6,7 @@ use crate::{App, store_error};
 use zec_core::clock::format_api_time;
 use zec_core::params::{max_items, one_of};
 use zec_core::{Instance, Page};
-use zec_store::InstanceQuery;
+use zec_store::{InstanceQuery, View};
 use zec_types::model::{
     DescribeInstancesRequest, DescribeInstancesResponse, InstanceDataDisk, InstanceInfo,
     InstanceOptions, NicInfo, ResourceGroupInfo, SystemDisk, Tag, Tags,
@@ -48,10 +48,7 @@ pub async fn handle(
             .iter()
             .map(|i| {
                 let group_name = view.group_name(&i.resource_group_id).unwrap_or_default();
-                let nic = view
-                    .primary_nic(i)
-                    .map(|n| crate::actions::zec::nics::info(&view, n));
-                info(i, group_name, nic)
+                info(i, group_name, Some(&view))
             })
             .collect(),
     }))
@@ -97,7 +94,7 @@ fn query(r: &DescribeInstancesRequest) -> Result<InstanceQuery, ApiError> {
 
 /// An instance as DescribeInstances shows it: every field populated, nested objects and lists
 /// never null (spec §5; the Python SDK needs them present).
-pub fn info(i: &Instance, group_name: &str, nic: Option<NicInfo>) -> InstanceInfo {
+pub fn info(i: &Instance, group_name: &str, view: Option<&View<'_>>) -> InstanceInfo {
     let id = i.id.to_string();
     let created = format_api_time(i.created_at);
     let group_name = group_name.to_owned();
@@ -111,11 +108,39 @@ pub fn info(i: &Instance, group_name: &str, nic: Option<NicInfo>) -> InstanceInf
             })
             .collect(),
     };
-    let public: Vec<String> = i.public_ipv4.iter().map(|ip| ip.to_string()).collect();
-    let private = vec![i.private_ipv4.to_string()];
-    // The primary NIC as DescribeNetworkInterfaces shows it; as the instance was made if it
-    // went in the instant since the listing.
-    let nic = nic.unwrap_or_else(|| NicInfo {
+    // Its NICs (the primary one first) and disks as DescribeNetworkInterfaces and DescribeDisks
+    // show them; as the instance was made if they went in the instant since the listing.
+    let nics: Vec<NicInfo> = view
+        .map(|v| {
+            v.nics_of(i.id)
+                .into_iter()
+                .map(|n| crate::actions::zec::nics::info(v, n))
+                .collect()
+        })
+        .unwrap_or_default();
+    let disks: Vec<zec_types::model::DiskInfo> = view
+        .map(|v| {
+            v.disks_of(i.id)
+                .into_iter()
+                .map(|d| crate::actions::zec::disks::info(v, d))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut public: Vec<String> = i.public_ipv4.iter().map(|ip| ip.to_string()).collect();
+    let mut private = vec![i.private_ipv4.to_string()];
+    for n in &nics {
+        for ip in n.private_ip_list.iter().chain(&n.public_ip_list) {
+            let list = if n.private_ip_list.contains(ip) {
+                &mut private
+            } else {
+                &mut public
+            };
+            if !list.contains(ip) {
+                list.push(ip.clone());
+            }
+        }
+    }
+    let primary = NicInfo {
         nic_id: i.nic_id.to_string(),
         name: format!("{}-nic", i.name),
         status: "USED".into(),
@@ -140,7 +165,9 @@ pub fn info(i: &Instance, group_name: &str, nic: Option<NicInfo>) -> InstanceInf
         },
         security_group_id: Some(i.security_group_id.to_string()).filter(|s| !s.is_empty()),
         tags: Tags::default(),
-    });
+    };
+    let nics = if nics.is_empty() { vec![primary] } else { nics };
+    let system = disks.iter().find(|d| d.disk_type == "SYSTEM");
     InstanceInfo {
         instance_id: id,
         instance_name: i.name.clone(),
@@ -155,23 +182,40 @@ pub fn info(i: &Instance, group_name: &str, nic: Option<NicInfo>) -> InstanceInf
         status: i.status.as_str().to_owned(),
         system_disk: SystemDisk {
             disk_id: Some(i.system_disk.id.to_string()),
-            disk_size: Some(i64::from(i.system_disk.size)),
+            disk_size: Some(
+                system.map_or(i64::from(i.system_disk.size), |d| i64::from(d.disk_size)),
+            ),
             disk_category: Some(i.system_disk.category.to_string()),
             bursting_enabled: Some(i.system_disk.bursting),
         },
-        data_disks: i
-            .data_disks
-            .iter()
-            .map(|d| InstanceDataDisk {
-                disk_id: Some(d.id.to_string()),
-                disk_name: Some(d.name.clone()),
-                disk_size: Some(i64::from(d.size)),
-                disk_amount: None,
-                portable: Some(false),
-                bursting_enabled: Some(d.bursting),
-                disk_category: Some(d.category.to_string()),
-            })
-            .collect(),
+        data_disks: if view.is_some() {
+            disks
+                .iter()
+                .filter(|d| d.disk_type == "DATA")
+                .map(|d| InstanceDataDisk {
+                    disk_id: Some(d.disk_id.clone()),
+                    disk_name: Some(d.disk_name.clone()),
+                    disk_size: Some(i64::from(d.disk_size)),
+                    disk_amount: None,
+                    portable: Some(d.portable),
+                    bursting_enabled: Some(d.bursting_enabled),
+                    disk_category: Some(d.disk_category.clone()),
+                })
+                .collect()
+        } else {
+            i.data_disks
+                .iter()
+                .map(|d| InstanceDataDisk {
+                    disk_id: Some(d.id.to_string()),
+                    disk_name: Some(d.name.clone()),
+                    disk_size: Some(i64::from(d.size)),
+                    disk_amount: None,
+                    portable: Some(false),
+                    bursting_enabled: Some(d.bursting),
+                    disk_category: Some(d.category.to_string()),
+                })
+                .collect()
+        },
         public_ip_addresses: public,
         private_ip_addresses: private,
         key_id: i.key_id.clone(),
@@ -185,7 +229,7 @@ pub fn info(i: &Instance, group_name: &str, nic: Option<NicInfo>) -> InstanceInf
         expired_time: None,
         resource_group_id: i.resource_group_id.to_string(),
         resource_group_name: group_name,
-        nics: vec![nic],
+        nics,
         tags,
         load_balancer_ids: Vec::new(),
         placement_group_id: i.placement_group_id.clone(),

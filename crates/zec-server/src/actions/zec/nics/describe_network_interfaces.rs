@@ -23,7 +23,6 @@ pub async fn handle(
         ("vpcId", non_empty(&r.vpc_id)),
         ("subnetId", non_empty(&r.subnet_id)),
         ("instanceId", non_empty(&r.instance_id)),
-        ("status", non_empty(&r.status)),
         ("nicType", non_empty(&r.nic_type)),
         ("resourceGroupId", non_empty(&r.resource_group_id)),
         ("securityGroupId", non_empty(&r.security_group_id)),
@@ -35,8 +34,11 @@ pub async fn handle(
         .collect();
     filters.extend(tags.iter().map(|(f, v)| (*f, v.as_str())));
     let groups = allowed_groups(req);
+    let status = non_empty(&r.status);
+    let now = app.store.now();
     let also = |n: &Nic| {
-        fuzzy(&n.name, &r.name)
+        status.as_deref().is_none_or(|s| n.life.at(now) == Some(s))
+            && fuzzy(&n.name, &r.name)
             && groups
                 .as_ref()
                 .is_none_or(|g| g.iter().any(|g| **g == n.resource_group_id))

@@ -1,4 +1,4 @@
-//! ModifyResourceTags: sets tags on a resource (an instance, a VPC or a network interface) by
+//! ModifyResourceTags: sets tags on a resource (an instance, a VPC, a network interface, a disk or an EIP) by
 //! key (`replaceTags`) and removes keys (`deleteTagKeys`). Tags need not be created first. Keys
 //! are 1–64 characters and unique on a resource, values up to 64, at most 20 tags on a
 //! resource.
@@ -58,6 +58,10 @@ pub async fn handle(
             Resource::Vpc(uuid.clone())
         } else if view.nic(&uuid).is_some() {
             Resource::Nic(uuid.clone())
+        } else if view.disk(&uuid).is_some() {
+            Resource::Disk(uuid.clone())
+        } else if view.eip(&uuid).is_some() {
+            Resource::Eip(uuid.clone())
         } else {
             return Err(not_found());
         }
