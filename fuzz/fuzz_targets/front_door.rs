@@ -51,7 +51,8 @@ impl Harness {
             },
         )
         .expect("store");
-        let app = App::new(store.clone(), Limits::default(), Some(clock));
+        let ops = zec_server::ops::Ops::new(&store, true, &[], None);
+        let app = App::new(store.clone(), Limits::default(), Some(clock), ops);
         Self {
             runtime: tokio::runtime::Builder::new_current_thread()
                 .enable_all()

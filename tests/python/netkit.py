@@ -157,6 +157,19 @@ def tag_association(tags: dict[str, str]):
     return m2.TagAssociation({"tags": [{"key": k, "value": v} for k, v in tags.items()]})
 
 
+# ReleaseInstances of one instance, by how it is sent: "v1" (2024-04-01, no dependResource),
+# "v2" (2025-09-01, dependResource left to its default), "v2-keep" (dependResource false),
+# "v2-depend" (dependResource true). Each takes (account, instance id).
+RELEASES = {
+    "v1": lambda acct, iid: call(acct.zec24, "ReleaseInstances", instanceIds=[iid]),
+    "v2": lambda acct, iid: call(acct.zec, "ReleaseInstances", instanceIds=[iid]),
+    "v2-keep": lambda acct, iid: call(acct.zec, "ReleaseInstances", instanceIds=[iid],
+                                      dependResource=False),
+    "v2-depend": lambda acct, iid: call(acct.zec, "ReleaseInstances", instanceIds=[iid],
+                                        dependResource=True),
+}
+
+
 # --------------------------------------------------------------------------------------------
 # An account.
 
@@ -318,6 +331,11 @@ def absent(value) -> bool:
 
 def in_cidr(address: str, cidr: str) -> bool:
     return ipaddress.ip_address(address) in ipaddress.ip_network(cidr)
+
+
+def nth_address(cidr: str, n: int) -> str:
+    """The n-th address of a block (0: its network address)."""
+    return str(ipaddress.ip_network(cidr).network_address + n)
 
 
 def usable_host(address: str, cidr: str) -> bool:

@@ -12,7 +12,10 @@ accepts, the test sends one real request over raw HTTP, signed, with ``x-zc-vers
 building a world in which lists are non-empty and nested objects are present (an instance with a
 data disk, a public address, tags, instance options and a resource group of its own; a VPC with
 IPv6, a security group with ingress and egress rules, a tagged NIC, a key pair with a
-description), and compares the keys of the ``response`` object, at every level, with the schema:
+description; and, since issue 12, a tagged disk attached to an instance and one attached to
+nothing, a snapshot with a retention time, a tagged secondary NIC with a secondary IPv4 attached
+to an instance, an EIP with a bandwidth cluster and tags bound to that NIC and one bound to
+nothing), and compares the keys of the ``response`` object, at every level, with the schema:
 keys the model does not declare are ``extra``, keys it declares that the answer lacks are
 ``missing``. An action that neither SDK has in a version is skipped, with the reason.
 
@@ -49,8 +52,14 @@ from sdk_shapes import (
     unvisited,
 )
 from ssh_keys import ED25519_MANY
+from tfeip import PHASE_MS as NET_PHASE_MS
+from tfstorage import PHASE_MS as STORAGE_PHASE_MS, retention
 
 ACTION_RS = REPO / "crates" / "zec-types" / "src" / "action.rs"
+
+# The phase durations of the manual clock: the instances' and issue 12's (disks, snapshots, EIPs,
+# NICs; notes/issue12-design.md "Phases").
+PHASE_MS = {**DEFAULT_PHASE_MS, **STORAGE_PHASE_MS, **NET_PHASE_MS}
 
 
 class ShapeCoverageWarning(UserWarning):
@@ -84,8 +93,9 @@ def served() -> list[tuple[str, str, str]]:
                 out.append((service, version, action))
     aliases = re.search(r"pub const ALIASES: [^=]*=\s*&\[(.*?)\];", text, re.S)
     assert aliases, "ALIASES not found in action.rs"
-    for variant, name in re.findall(r'\(\s*Service::(\w+)\s*,\s*"(\w+)"\s*,\s*Action::\w+\s*\)',
-                                    aliases.group(1)):
+    # (rustfmt leaves a comma after the last element of a tuple it spreads over lines.)
+    alias = r'\(\s*Service::(\w+)\s*,\s*"(\w+)"\s*,\s*Action::\w+\s*,?\s*\)'
+    for variant, name in re.findall(alias, aliases.group(1)):
         if variant == "Admin":
             continue
         for version in versions[variant]:
@@ -113,6 +123,14 @@ NO_MODEL = {
         "DescribeKeyPairs under zec is the 2024-04-01 SDKs' (zecd serves it there as an alias "
         "of ccs DescribeKeyPairs); zec 2025-09-01 of neither SDK has it (key pairs moved to "
         "ccs 2025-09-01), so there is no response model to compare with",
+    ("zec", "2024-04-01", "ModifyEipBandwidthLimitMode"):
+        "ModifyEipBandwidthLimitMode is not in zec 2024-04-01 (neither the Python SDK's "
+        "zec.v20240401 nor the Go SDK's zec20240401 has it; only 2025-09-01 does), so there is "
+        "no response model to compare with; zecd serves it there anyway (issue 12 design)",
+    ("zec", "2025-09-01", "UnAssignNetworkInterfaceIpv4"):
+        "UnAssignNetworkInterfaceIpv4 (capital A) is the 2024-04-01 Python SDK's spelling of "
+        "UnassignNetworkInterfaceIpv4 (zecd serves it as an alias); zec 2025-09-01 of neither "
+        "SDK sends that name, so there is no response model to compare with",
 }
 
 
@@ -141,6 +159,14 @@ class World:
     vpc: str = ""  # a VPC with IPv6, tags, a resource group and a security group of its own
     sg: str = ""  # a security group with a rule each way, bound to ``vpc``
     key: str = ""  # a key pair with a description
+    subnet: str = ""  # a subnet of ``vpc`` (172.16.N.0/24), for the secondary NICs
+    # Storage and addresses (issue 12).
+    disk: str = ""  # a tagged data disk in ``group``, attached to ``rich[0]`` (IN_USE)
+    free_disk: str = ""  # a data disk attached to nothing (AVAILABLE)
+    snapshot: str = ""  # an AVAILABLE snapshot of ``disk`` with a retentionTime
+    nic2: str = ""  # a tagged secondary NIC with a secondary IPv4, attached to ``rich[0]``
+    eip: str = ""  # an EIP with tags, a bandwidth cluster and a rate limit, bound to ``nic2``
+    free_eip: str = ""  # an EIP bound to nothing (UNBIND)
 
     def call(self, service: str, version: str, action: str, body: dict) -> dict:
         """One raw signed call that must succeed; returns the whole envelope."""
@@ -149,7 +175,7 @@ class World:
         return r.json
 
     def advance(self, phase: str) -> None:
-        self.server.advance(f"{DEFAULT_PHASE_MS[phase]}ms")
+        self.server.advance(f"{PHASE_MS[phase]}ms")
 
     def create(self, count: int = 1, rich: bool = True, version: str = "2025-09-01") -> list[str]:
         """Creates instances (DEPLOYING) and returns their ids."""
@@ -232,6 +258,83 @@ class World:
             "keyDescription": f"shapes {n}"})["response"]["keyId"]
 
 
+    # Disks, snapshots, EIPs and secondary NICs (issue 12).
+
+    def new_disk(self, instance: str | None = None, **fields) -> str:
+        """A 20 GiB data disk of its own name in ZONE, past its create phase: AVAILABLE, or
+        IN_USE on ``instance`` (created attached, so portable)."""
+        body = {"zoneId": ZONE, "diskName": f"shapes-disk-{next(_names)}", "diskSize": 20,
+                **fields}
+        if instance:
+            body["instanceId"] = instance
+        [did] = self.call("zec", "2025-09-01", "CreateDisks", body)["response"]["diskIds"]
+        self.advance("disk-create")
+        return did
+
+    def new_snapshot(self, **fields) -> str:
+        """An AVAILABLE snapshot of :attr:`disk`."""
+        sid = self.call("zec", "2025-09-01", "CreateSnapshot", {
+            "diskId": self.disk, "snapshotName": f"shapes-snap-{next(_names)}",
+            **fields})["response"]["snapshotId"]
+        self.advance("snapshot-create")
+        return sid
+
+    def new_eip(self, **fields) -> str:
+        """An EIP in REGION, past its create phase (UNBIND)."""
+        body = {"regionId": REGION, "name": f"shapes-eip-{next(_names)}",
+                "internetChargeType": "ByBandwidth", "bandwidth": 2, **fields}
+        [eid] = self.call("zec", "2025-09-01", "CreateEips", body)["response"]["eipIds"]
+        self.advance("eip-create")
+        return eid
+
+    def new_nic(self, subnet: str | None = None, **fields) -> str:
+        """A secondary NIC in ``subnet`` (else :attr:`subnet`), past its create phase
+        (AVAILABLE, attached to nothing)."""
+        nic = self.call("zec", "2025-09-01", "CreateNetworkInterface", {
+            "name": f"shapes-nic-{next(_names)}", "subnetId": subnet or self.subnet,
+            **fields})["response"]["nicId"]
+        self.advance("nic-create")
+        return nic
+
+    def nic_info(self, nic: str) -> dict:
+        [info] = self.call("zec", "2025-09-01", "DescribeNetworkInterfaces",
+                           {"nicIds": [nic]})["response"]["dataSet"]
+        return info
+
+    def attach_nic(self, nic: str, iid: str) -> None:
+        """Attaches ``nic`` to ``iid`` and passes the attach phase (USED)."""
+        self.call("zec", "2025-09-01", "AttachNetworkInterface", {"nicId": nic, "instanceId": iid})
+        self.advance("nic-attach")
+
+    def bind(self, eip: str, nic: str) -> None:
+        """Binds ``eip`` to the primary IPv4 of ``nic`` (BINDED at once)."""
+        self.call("zec", "2025-09-01", "AssociateEipAddress", {
+            "eipIds": [eip], "nicId": nic, "lanIp": self.nic_info(nic)["primaryIpv4"]})
+
+    def bound_eip(self) -> str:
+        """A new EIP bound to a new NIC."""
+        eip = self.new_eip()
+        self.bind(eip, self.new_nic())
+        return eip
+
+    def with_secondary_ip(self) -> tuple[str, list[str]]:
+        """A new NIC and the secondary IPv4 it was given."""
+        nic = self.new_nic()
+        ips = self.call("zec", "2025-09-01", "BatchAssignNetworkInterfaceIpv4",
+                        {"nicId": nic, "ipAddressCount": 1})["response"]["ipAddresses"]
+        assert len(ips) == 1, ips
+        return nic, ips
+
+    def nic_and_free_ip(self) -> tuple[str, str]:
+        """A new NIC alone in a new /24 of :attr:`vpc`, and a usable address of that subnet
+        it does not have (so nothing has it)."""
+        nic = self.new_nic(self.new_subnet())
+        primary = self.nic_info(nic)["primaryIpv4"]
+        net = primary.rsplit(".", 1)[0]
+        free = next(f"{net}.{n}" for n in range(10, 250) if f"{net}.{n}" != primary)
+        return nic, free
+
+
 def plain_create(count: int = 1) -> dict:
     return {"zoneId": ZONE, "imageId": IMAGE, "instanceType": INSTANCE_TYPE, "subnetId": SUBNET,
             "password": PASSWORD, "instanceCount": count}
@@ -268,7 +371,7 @@ def world(manual_zecd) -> World:
     # (set again by ConfigureSecurityGroupRules) bound to it, and tags on a NIC (NicInfo.tags,
     # InstanceInfo.nics[].tags).
     w.vpc = w.new_vpc(ipv6=True)
-    w.new_subnet()
+    w.subnet = w.new_subnet()
     w.sg = w.new_sg()
     w.call("zec", "2025-09-01", "ConfigureSecurityGroupRules",
            {"securityGroupId": w.sg, "ruleInfos": RULES})
@@ -276,6 +379,26 @@ def world(manual_zecd) -> World:
     w.call("zrm", "2025-10-14", "ModifyResourceTags",
            {"resourceUuid": w.nic(w.rich[0]), "replaceTags": [{"key": "nic", "value": "shapes"}]})
     w.key = w.new_key()
+    # Storage (issue 12): a tagged disk of the world's group attached to an instance
+    # (DiskInfo.instanceId/instanceName, tags), one attached to nothing, and a snapshot of the
+    # first with a retentionTime (SnapshotInfo.resourceGroup is the disk's group).
+    tags = {"tags": [{"key": "env", "value": "shapes"}]}
+    w.disk = w.new_disk(w.rich[0], resourceGroupId=w.group, tags=tags)
+    w.free_disk = w.new_disk()
+    w.snapshot = w.new_snapshot(retentionTime=retention(w.server, 30 * 24 * 3600)[0])
+    # A secondary NIC of the world's group, tagged, with a secondary IPv4, attached to
+    # rich[0] (InstanceInfo.nics gets a Secondary entry); an EIP with every optional part bound
+    # to it (EipInfo's association fields, bandwidthCluster, tags), and one bound to nothing.
+    w.nic2 = w.new_nic(resourceGroupId=w.group, tags={"tags": [{"key": "nic", "value": "two"}]})
+    w.call("zec", "2025-09-01", "BatchAssignNetworkInterfaceIpv4",
+           {"nicId": w.nic2, "ipAddressCount": 1})
+    w.attach_nic(w.nic2, w.rich[0])
+    w.eip = w.new_eip(internetChargeType="BandwidthCluster", clusterId="shapes-bc",
+                      bandwidth=20, rateLimitMode="STRICT", peerRegionId="na-west-1",
+                      eipV4Type="BGPLine", resourceGroupId=w.group,
+                      tags={"tags": [{"key": "eip", "value": "shapes"}]})
+    w.bind(w.eip, w.nic2)
+    w.free_eip = w.new_eip()
     return w
 
 
@@ -378,6 +501,69 @@ RECIPES: dict[tuple[str, str], Recipe] = {
     ("ccs", "ModifyKeyPairAttribute"): (
         lambda w, v: {"keyId": w.new_key(), "keyDescription": "modified"}, []),
     ("ccs", "DeleteKeyPairs"): (lambda w, v: {"keyIds": [w.new_key()]}, []),
+    # Disks (issue 12). What an action consumes is made for it (a recipe may run more than once).
+    ("zec", "CreateDisks"): (
+        lambda w, v: {"zoneId": ZONE, "diskName": f"shapes-disk-{next(_names)}",
+                      "diskSize": 20}, ["diskIds"]),
+    ("zec", "DescribeDisks"): (
+        lambda w, v: {"diskIds": [w.disk, w.free_disk]}, ["dataSet", "dataSet[].tags.tags"]),
+    ("zec", "AttachDisks"): (
+        lambda w, v: {"diskIds": [w.new_disk()], "instanceId": w.running()}, []),
+    ("zec", "DetachDisks"): (
+        lambda w, v: {"diskIds": [w.new_disk(w.plain)], "instanceCheckFlag": False}, []),
+    ("zec", "ResizeDisk"): (lambda w, v: {"diskId": w.new_disk(), "diskSize": 40}, []),
+    ("zec", "ModifyDisksAttributes"): (
+        lambda w, v: {"diskIds": [w.new_disk()], "diskName": f"shapes-disk-r{next(_names)}"},
+        []),
+    ("zec", "ReleaseDisk"): (lambda w, v: {"diskId": w.new_disk()}, []),
+    ("zec", "DescribeDiskRegions"): (lambda w, v: {}, ["regionIds"]),
+    ("zec", "DescribeDiskCategory"): (lambda w, v: {"zoneId": ZONE}, ["categoryZoneSet"]),
+    # Snapshots (issue 12).
+    ("zec", "CreateSnapshot"): (
+        lambda w, v: {"diskId": w.disk, "snapshotName": f"shapes-snap-{next(_names)}"}, []),
+    ("zec", "DescribeSnapshots"): (lambda w, v: {"snapshotIds": [w.snapshot]}, ["dataSet"]),
+    ("zec", "ModifySnapshotsAttribute"): (
+        lambda w, v: {"snapshotIds": [w.new_snapshot()],
+                      "snapshotName": f"shapes-snap-r{next(_names)}"}, []),
+    ("zec", "DeleteSnapshots"): (lambda w, v: {"snapshotIds": [w.new_snapshot()]}, []),
+    # EIPs (issue 12).
+    ("zec", "CreateEips"): (
+        lambda w, v: {"regionId": REGION, "name": f"shapes-eip-{next(_names)}",
+                      "internetChargeType": "ByBandwidth", "bandwidth": 1}, ["eipIds"]),
+    ("zec", "DescribeEips"): (
+        lambda w, v: {"eipIds": [w.eip, w.free_eip]}, ["dataSet", "dataSet[].tags.tags"]),
+    ("zec", "ModifyEipAttribute"): (
+        lambda w, v: {"eipId": w.new_eip(), "name": f"shapes-eip-r{next(_names)}"}, []),
+    ("zec", "ModifyEipBandwidth"): (lambda w, v: {"eipId": w.new_eip(), "bandwidth": 5}, []),
+    ("zec", "ModifyEipBandwidthLimitMode"): (
+        lambda w, v: {"eipId": w.new_eip(), "rateLimitMode": "LOOSE"}, []),
+    ("zec", "AssociateEipAddress"): (
+        lambda w, v: (lambda nic: {"eipIds": [w.new_eip()], "nicId": nic,
+                                   "lanIp": w.nic_info(nic)["primaryIpv4"],
+                                   "bindType": "FullNat"})(w.new_nic()), []),
+    ("zec", "UnassociateEipAddress"): (lambda w, v: {"eipIds": [w.bound_eip()]}, []),
+    ("zec", "DeleteEip"): (lambda w, v: {"eipId": w.new_eip()}, []),
+    # Secondary NICs (issue 12); UnAssignNetworkInterfaceIpv4 is the 2024-04-01 Python SDK's
+    # spelling of UnassignNetworkInterfaceIpv4.
+    ("zec", "CreateNetworkInterface"): (
+        lambda w, v: {"name": f"shapes-nic-{next(_names)}", "subnetId": w.subnet}, []),
+    ("zec", "DeleteNetworkInterface"): (lambda w, v: {"nicId": w.new_nic()}, []),
+    ("zec", "AttachNetworkInterface"): (
+        lambda w, v: {"nicId": w.new_nic(), "instanceId": w.running()}, []),
+    ("zec", "DetachNetworkInterface"): (
+        lambda w, v: (lambda nic: (w.attach_nic(nic, w.plain), {"nicId": nic})[1])(
+            w.new_nic()), []),
+    ("zec", "AssignNetworkInterfaceIpv4"): (
+        lambda w, v: (lambda nic, ip: {"nicId": nic, "ipAddress": ip})(*w.nic_and_free_ip()),
+        []),
+    ("zec", "BatchAssignNetworkInterfaceIpv4"): (
+        lambda w, v: {"nicId": w.new_nic(), "ipAddressCount": 2}, ["ipAddresses"]),
+    ("zec", "UnassignNetworkInterfaceIpv4"): (
+        lambda w, v: (lambda nic, ips: {"nicId": nic, "ipAddresses": ips})(
+            *w.with_secondary_ip()), []),
+    ("zec", "UnAssignNetworkInterfaceIpv4"): (
+        lambda w, v: (lambda nic, ips: {"nicId": nic, "ipAddresses": ips})(
+            *w.with_secondary_ip()), []),
 }
 
 

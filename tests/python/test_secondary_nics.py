@@ -43,7 +43,6 @@ Assumptions beyond the design (the tests pin them):
 
 from __future__ import annotations
 
-import ipaddress
 import re
 
 import pytest
@@ -52,12 +51,14 @@ from conftest import REGION, create_instances
 from netkit import (
     CATALOG_SG,
     CATALOG_VPC,
+    RELEASES,
     UNAUTHORIZED,
     answer,
     call,
     check_time,
     every_page,
     new_account,
+    nth_address,
     refused,
     scoped,
     tag_association,
@@ -103,7 +104,7 @@ BAD_INSTANCE_STATUS = "OPERATION_DENIED_INSTANCE_STATUS_NOT_SUPPORT"
 
 def addr(n: int, cidr: str = CIDR) -> str:
     """The n-th address of a block."""
-    return str(ipaddress.ip_network(cidr).network_address + n)
+    return nth_address(cidr, n)
 
 
 @pytest.fixture(scope="module")
@@ -491,15 +492,6 @@ def test_the_2024_04_01_client_and_its_unassign_spelling(acct, net, server):
 
 # --------------------------------------------------------------------------------------------
 # ReleaseInstances: dependResource, taken from the release that starts the purge.
-
-RELEASES = {
-    "v1": lambda acct, iid: call(acct.zec24, "ReleaseInstances", instanceIds=[iid]),
-    "v2": lambda acct, iid: call(acct.zec, "ReleaseInstances", instanceIds=[iid]),
-    "v2-keep": lambda acct, iid: call(acct.zec, "ReleaseInstances", instanceIds=[iid],
-                                      dependResource=False),
-    "v2-depend": lambda acct, iid: call(acct.zec, "ReleaseInstances", instanceIds=[iid],
-                                        dependResource=True),
-}
 
 
 @pytest.fixture

@@ -73,7 +73,7 @@ DISK_OPERATING = frozenset({"RECYCLING", "ATTACHING", "DETACHING", "CREATING", "
                             "CHANGING"})
 DISK_CREATE_PENDING = frozenset({"ATTACHING", "DETACHING", "CREATING", "DELETING"})
 DISK_CREATE_TARGET = frozenset({"IN_USE", "AVAILABLE"})
-SERIAL = re.compile(r"^zec[0-9a-f]{16}$")
+SERIAL = re.compile(r"^zec[0-9a-f]{17}$")
 ID = re.compile(r"^[1-9][0-9]{17,18}$")
 
 

@@ -6,7 +6,7 @@ use axum::Router;
 use axum::http::header;
 use axum::routing::post;
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 
 pub async fn serve(listen: &str, size: usize) -> Result<()> {
     let body: &'static [u8] = Box::leak(vec![b'x'; size].into_boxed_slice());
@@ -27,7 +27,7 @@ pub struct Ceiling {
 }
 
 pub fn spawn(size: usize) -> Result<Ceiling> {
-    let mut child = Command::new(std::env::current_exe()?)
+    let mut child = crate::pinned(std::env::current_exe()?, true)
         .args([
             "ceiling",
             "--listen",

@@ -63,6 +63,31 @@ struct Args {
     /// cases with the load split over all of them.
     #[arg(long, default_value_t = 1)]
     replicas: usize,
+    /// Pin zecd and the ceiling to these CPUs (`taskset -c`), e.g. `0`.
+    #[arg(long)]
+    server_cpus: Option<String>,
+    /// Pin the load generator (wrk) to these CPUs, e.g. `1`.
+    #[arg(long)]
+    load_cpus: Option<String>,
+}
+
+/// Where the server and the load generator run (`--server-cpus`, `--load-cpus`).
+static CPUS: std::sync::OnceLock<(Option<String>, Option<String>)> = std::sync::OnceLock::new();
+
+/// A command for `program`, pinned with `taskset -c` when the run asks: the server's CPUs
+/// (zecd, the ceiling) or the load generator's.
+pub fn pinned(program: impl AsRef<std::ffi::OsStr>, server: bool) -> std::process::Command {
+    let cpus = CPUS
+        .get()
+        .and_then(|(s, l)| if server { s.clone() } else { l.clone() });
+    match cpus {
+        Some(c) => {
+            let mut cmd = std::process::Command::new("taskset");
+            cmd.arg("-c").arg(c).arg(program);
+            cmd
+        }
+        None => std::process::Command::new(program),
+    }
 }
 
 const KEY_ID: &str = "AKIDBENCH00000001";
@@ -76,6 +101,7 @@ fn main() -> Result<()> {
     match cli.command {
         Cmd::Ceiling { listen, size } => rt.block_on(ceiling::serve(&listen, size)),
         Cmd::DescribeStatus(mut args) => {
+            let _ = CPUS.set((args.server_cpus.clone(), args.load_cpus.clone()));
             if args.replicas > 1 && args.database_url.is_none() {
                 bail!("--replicas needs --database-url: replicas share a PostgreSQL database");
             }

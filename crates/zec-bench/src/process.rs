@@ -38,7 +38,7 @@ impl Zecd {
 
     fn spawn(&mut self) -> Result<Duration> {
         let started = Instant::now();
-        let mut child = Command::new(&self.bin)
+        let mut child = crate::pinned(&self.bin, true)
             .args([
                 "serve",
                 "--listen",

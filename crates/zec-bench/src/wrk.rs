@@ -79,7 +79,7 @@ pub fn run(
     ));
     std::fs::write(&path, script)?;
     eprintln!("measuring: {name}");
-    let out = Command::new("wrk")
+    let out = crate::pinned("wrk", false)
         .args([
             "-t1",
             &format!("-c{}", args.connections),

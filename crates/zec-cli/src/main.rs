@@ -119,6 +119,11 @@ fn cli() -> Command {
             "host[:port] (HTTPS) or http(s)://host[:port], e.g. http://127.0.0.1:8080 for a zecd \
              [env: ZENLAYER_ENDPOINT; default console.zenlayer.com]",
         ))
+        .arg(global(
+            "ca-bundle",
+            "Trust the certificate authorities of this PEM file over HTTPS (e.g. the CA of \
+             `zecd serve --tls self-signed`) [env: ZENLAYER_CA_BUNDLE]",
+        ))
         .arg(
             global("dry-run", "Print the signed request instead of sending it")
                 .action(ArgAction::SetTrue),
@@ -287,6 +292,7 @@ fn flags(m: &ArgMatches) -> Flags {
         access_key_secret: get("access-key-secret"),
         token: get("token"),
         endpoint: get("endpoint"),
+        ca_bundle: get("ca-bundle"),
     }
 }
 

@@ -48,9 +48,19 @@ fn value(f: &Field, m: &ArgMatches) -> Result<Option<Value>, String> {
     })
 }
 
-/// `k=v,k=v` (values typed by the schema) or a JSON object.
+/// `k=v,k=v` (values typed by the schema), a JSON object, or `@FILE` holding one.
 pub fn object(s: &str, schema: &[(&str, Scalar)]) -> Result<Value, String> {
     let s = s.trim();
+    if let Some(path) = s.strip_prefix('@') {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+        let v: Value =
+            serde_json::from_str(&text).map_err(|e| format!("{path}: invalid JSON: {e}"))?;
+        return if v.is_object() {
+            Ok(v)
+        } else {
+            Err(format!("{path}: expected a JSON object"))
+        };
+    }
     if s.starts_with('{') {
         let v: Value = serde_json::from_str(s).map_err(|e| format!("invalid JSON: {e}"))?;
         return if v.is_object() {

@@ -34,6 +34,7 @@ pub struct Flags {
     pub access_key_secret: Option<String>,
     pub token: Option<String>,
     pub endpoint: Option<String>,
+    pub ca_bundle: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -158,6 +159,13 @@ pub fn resolve(
         non_empty(flags.endpoint.clone()).or_else(|| non_empty(var("ZENLAYER_ENDPOINT")))
     {
         cfg = cfg.with_endpoint(&endpoint).map_err(|e| e.to_string())?;
+    }
+    if let Some(bundle) =
+        non_empty(flags.ca_bundle.clone()).or_else(|| non_empty(var("ZENLAYER_CA_BUNDLE")))
+    {
+        cfg = cfg
+            .with_ca_bundle(std::path::Path::new(&bundle))
+            .map_err(|e| e.to_string())?;
     }
     cfg.request_client = Some("zec".into());
 

@@ -25,7 +25,7 @@ pub enum Kind {
     Bool,
     /// Repeat the flag or list values after it: `--instance-ids a b`.
     List,
-    /// `k=v,k=v` or a JSON object.
+    /// `k=v,k=v`, a JSON object, or `@FILE` holding one.
     Obj(&'static [(&'static str, Scalar)]),
     /// Each value `k=v,...` or a JSON object, or one JSON array.
     ObjList(&'static [(&'static str, Scalar)]),
@@ -137,13 +137,30 @@ fn leak(s: String) -> &'static str {
 
 fn spec<'de, T: serde::Deserialize<'de>>(action: Action) -> ActionSpec {
     let mut tracer = Tracer::new(TracerConfig::default());
-    let (format, _) = tracer
-        .trace_simple_type::<T>()
-        .unwrap_or_else(|e| panic!("{action}: the request type cannot be traced: {e}"));
+    let mut fields = Vec::new();
+    let traced = tracer.trace_simple_type::<T>().map(|(format, _)| format);
+    let Ok(format) = traced else {
+        // A request that carries a free-form JSON document (ImportState's `state`): its
+        // required fields, each a JSON object given inline or as `@FILE`.
+        for name in action.required() {
+            fields.push(Field {
+                flag: leak(flag_name(name)),
+                kind: Kind::Obj(&[]),
+                required: true,
+            });
+        }
+        return ActionSpec {
+            service: action.service().as_str(),
+            command: leak(command_name(action.name())),
+            action: action.name(),
+            version: action.version(),
+            about: action.about().trim(),
+            fields: Box::leak(fields.into_boxed_slice()),
+        };
+    };
     let registry = tracer
         .registry()
         .unwrap_or_else(|e| panic!("{action}: {e}"));
-    let mut fields = Vec::new();
     if let Some(ContainerFormat::Struct(named)) = container(&registry, &format) {
         for f in named {
             fields.push(Field {

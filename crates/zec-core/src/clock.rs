@@ -10,10 +10,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// Milliseconds since the Unix epoch.
 pub type Millis = i64;
 
-/// The latest time the lifecycle clock may show: 2089-01-01T00:00:00Z. Identifiers carry
-/// their creation time in 41 bits of milliseconds from 2020 (see [`crate::ids`]), which end in
-/// September 2089; stopping the clock months earlier leaves every id below that bound.
-pub const MAX_TIME: Millis = 3_755_376_000_000;
+/// The latest time the lifecycle clock may show: 2088-01-01T00:00:00Z. Identifiers carry
+/// their creation time in 41 bits of milliseconds from 2019 (see [`crate::ids`]), which end in
+/// September 2088; stopping the clock months earlier leaves every id below that bound.
+pub const MAX_TIME: Millis = 3_723_753_600_000;
 
 /// The earliest: the Unix epoch.
 pub const MIN_TIME: Millis = 0;
@@ -96,7 +96,7 @@ impl Clock for ManualClock {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum ClockError {
     #[error(
-        "that would move the clock past 2089-01-01T00:00:00Z, the latest time zecd can represent"
+        "that would move the clock past 2088-01-01T00:00:00Z, the latest time zecd can represent"
     )]
     PastTheEnd,
 }
@@ -164,8 +164,8 @@ mod tests {
             1_795_000_000_000,
             "a refused move leaves the clock"
         );
-        assert!(c.advance(years(62)).is_ok());
-        assert_eq!(format_api_time(MAX_TIME), "2089-01-01T00:00:00Z");
+        assert!(c.advance(years(61)).is_ok());
+        assert_eq!(format_api_time(MAX_TIME), "2088-01-01T00:00:00Z");
         assert_eq!(ManualClock::resume(i64::MAX).now(), MAX_TIME);
         assert_eq!(ManualClock::resume(-5).now(), 0);
     }

@@ -1,14 +1,16 @@
-//! Resource identifiers in the vendor's format: 18–19 digit, time-ordered decimal numbers
+//! Resource identifiers in the vendor's format: 19 digit, time-ordered decimal numbers
 //! ("snowflakes"), like the subnet, disk and order ids in the vendor's examples.
 //!
-//! An id is `(milliseconds since 2020-01-01) << 22 | node << 12 | sequence`. The generator
+//! An id is `(milliseconds since 2019-01-01) << 22 | node << 12 | sequence`. The generator
 //! never goes backwards, even when the clock does or stands still (a manual clock): it takes
 //! the larger of the clock's id and the last id plus one. Ids therefore sort in creation order,
 //! which is the order Describe* lists instances in.
 
 use crate::clock::Millis;
 
-const EPOCH_MS: Millis = 1_577_836_800_000;
+/// 2019-01-01: ids made since 2026 have 19 digits, as the vendor's do (the Zenlayer CSI
+/// driver takes a disk id of exactly 19 digits).
+const EPOCH_MS: Millis = 1_546_300_800_000;
 const NODE_BITS: u32 = 10;
 const SEQUENCE_BITS: u32 = 12;
 
@@ -57,6 +59,11 @@ impl IdGenerator {
 
     pub fn last(&self) -> u64 {
         self.last
+    }
+
+    /// An id handed out elsewhere (an imported document's): later ids come after it.
+    pub fn observe(&mut self, id: u64) {
+        self.last = self.last.max(id);
     }
 }
 

@@ -147,6 +147,14 @@ impl Life {
         }
     }
 
+    /// Moves the end of the phase under way by `by` milliseconds (an imported document's
+    /// phase keeps the time it had left).
+    pub fn shift(&mut self, by: Millis) {
+        if let Some(t) = &mut self.transition {
+            t.due = t.due.saturating_add(by);
+        }
+    }
+
     pub fn due(&self) -> Option<Millis> {
         self.transition.as_ref().map(|t| t.due)
     }

@@ -19,6 +19,26 @@ type Connector = hyper_rustls::HttpsConnector<hyper_util::client::legacy::connec
 #[cfg(not(feature = "rustls"))]
 type Connector = hyper_util::client::legacy::connect::HttpConnector;
 
+/// TLS trusting exactly these CAs (DER); `None` for the public roots (or if none of them
+/// is a usable certificate, which [`Config::with_ca_bundle`] has already ruled out).
+#[cfg(feature = "rustls")]
+fn tls_with_roots(ca_certs: Option<&Vec<Vec<u8>>>) -> Option<rustls::ClientConfig> {
+    let mut roots = rustls::RootCertStore::empty();
+    for der in ca_certs? {
+        let _ = roots.add(rustls_pki_types::CertificateDer::from(der.clone()));
+    }
+    if roots.is_empty() {
+        return None;
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .ok()?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Some(config)
+}
+
 const CONTENT_TYPE: &str = "application/json";
 const ADMIN_PATH: &str = "/_zecd/api";
 const ADMIN_VERSION: &str = "2026-11-01";
@@ -58,11 +78,18 @@ impl std::fmt::Debug for Client {
 impl Client {
     pub fn new(config: Config, credential: Credential) -> Self {
         #[cfg(feature = "rustls")]
-        let connector = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_webpki_roots()
-            .https_or_http()
-            .enable_http1()
-            .build();
+        let connector = match tls_with_roots(config.ca_certs.as_deref()) {
+            Some(tls) => hyper_rustls::HttpsConnectorBuilder::new()
+                .with_tls_config(tls)
+                .https_or_http()
+                .enable_http1()
+                .build(),
+            None => hyper_rustls::HttpsConnectorBuilder::new()
+                .with_webpki_roots()
+                .https_or_http()
+                .enable_http1()
+                .build(),
+        };
         #[cfg(not(feature = "rustls"))]
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         let http = HttpClient::builder(TokioExecutor::new()).build(connector);

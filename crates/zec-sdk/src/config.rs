@@ -53,6 +53,9 @@ pub struct Config {
     pub retry_delay: RetryDelay,
     /// Sent as `x-zc-request-client` (the Terraform provider sends `Terraform-latest`).
     pub request_client: Option<String>,
+    /// Trust only these certificate authorities (DER) over HTTPS, instead of the public
+    /// roots: a zecd's own CA (see [`Config::with_ca_bundle`]).
+    pub ca_certs: Option<Arc<Vec<Vec<u8>>>>,
 }
 
 impl Default for Config {
@@ -64,6 +67,7 @@ impl Default for Config {
             rate_limit_retries: 3,
             retry_delay: Arc::new(|n| Duration::from_secs(1 << n.min(16))),
             request_client: None,
+            ca_certs: None,
         }
     }
 }
@@ -76,6 +80,7 @@ impl fmt::Debug for Config {
             .field("timeout", &self.timeout)
             .field("rate_limit_retries", &self.rate_limit_retries)
             .field("request_client", &self.request_client)
+            .field("ca_certs", &self.ca_certs.as_ref().map(|c| c.len()))
             .finish_non_exhaustive()
     }
 }
@@ -106,6 +111,31 @@ impl Config {
             c.scheme = Scheme::parse(&s)?;
         }
         Ok(c)
+    }
+
+    /// Trusts the certificate authorities of a PEM file (and no others) over HTTPS, as
+    /// `--ca-bundle` does for the official CLIs: e.g. the CA `zecd serve --tls self-signed`
+    /// prints.
+    #[cfg(feature = "rustls")]
+    pub fn with_ca_bundle(mut self, path: &std::path::Path) -> Result<Self, Error> {
+        use rustls_pki_types::CertificateDer;
+        use rustls_pki_types::pem::PemObject;
+        let certs = CertificateDer::pem_file_iter(path)
+            .and_then(|it| it.collect::<Result<Vec<_>, _>>())
+            .map_err(|e| {
+                Error::Config(format!(
+                    "CA bundle {}: not a PEM certificate file ({e})",
+                    path.display()
+                ))
+            })?;
+        if certs.is_empty() {
+            return Err(Error::Config(format!(
+                "CA bundle {} holds no certificate",
+                path.display()
+            )));
+        }
+        self.ca_certs = Some(Arc::new(certs.into_iter().map(|c| c.to_vec()).collect()));
+        Ok(self)
     }
 
     /// Points at an endpoint given as `host[:port]` (HTTPS) or a URL `http(s)://host[:port]`.

@@ -49,6 +49,26 @@ pub enum Command {
         #[command(subcommand)]
         command: CredentialCommand,
     },
+    /// Write the state (every account's resources, or one account's) as a versioned JSON
+    /// document, with no zecd running on the data directory (on PostgreSQL, with or without).
+    Export {
+        /// Only this account.
+        #[arg(long)]
+        account: Option<String>,
+        /// Where to write it (default: standard output).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        data: DataDir,
+    },
+    /// Replace the resources of the accounts a state document names with its own (accounts
+    /// made if missing; keys and tokens untouched).
+    Import {
+        /// The document (`-` for standard input).
+        file: PathBuf,
+        #[command(flatten)]
+        data: DataDir,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -78,6 +98,41 @@ pub struct ServeArgs {
     #[arg(long, env = "ZECD_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: String,
 
+    /// Also serve HTTPS on this address (with --tls self-signed, or --tls-cert and --tls-key).
+    #[arg(long, env = "ZECD_LISTEN_TLS")]
+    pub listen_tls: Option<String>,
+
+    /// `self-signed`: make a local CA once (kept in DATA_DIR/tls, its path printed at start)
+    /// and a certificate it signs for localhost, 127.0.0.1, ::1 and every --tls-name.
+    #[arg(long, env = "ZECD_TLS", value_enum, conflicts_with_all = ["tls_cert", "tls_key"])]
+    pub tls: Option<TlsMode>,
+
+    /// The server's certificate chain (PEM), for HTTPS.
+    #[arg(long, env = "ZECD_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The private key of --tls-cert (PEM).
+    #[arg(long, env = "ZECD_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    /// A further DNS name or address of the self-signed certificate (repeat for more).
+    #[arg(long = "tls-name", env = "ZECD_TLS_NAME", value_delimiter = ',')]
+    pub tls_names: Vec<String>,
+
+    /// Keep request metrics and serve /metrics (`--metrics false`: neither).
+    #[arg(long, env = "ZECD_METRICS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub metrics: bool,
+
+    /// Require `Authorization: Bearer TOKEN` to read /metrics.
+    #[arg(long, env = "ZECD_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+
+    /// A request limit per credential: `20/s` for every action, `DescribeInstances=5/s` for
+    /// one (N/s, N/m or N/h; repeat for more). Over it, REQUEST_LIMIT_EXCEEDED (429).
+    #[arg(long = "rate-limit", env = "ZECD_RATE_LIMIT", value_delimiter = ',',
+          value_parser = crate::ops::rate::RateSpec::parse)]
+    pub rate_limits: Vec<crate::ops::rate::RateSpec>,
+
     #[command(flatten)]
     pub data: DataDir,
 
@@ -87,7 +142,9 @@ pub struct ServeArgs {
 
     /// How long each lifecycle phase lasts, e.g. `deploy=3s,boot=2s`; unnamed phases keep
     /// their defaults (deploy=3s, boot=2s, stop=2s, reboot=2s, rebuild=4s, resize=3s,
-    /// release=2s, recycle=2s).
+    /// release=2s, recycle=2s; disk-create=2s, disk-attach=1s, disk-detach=1s,
+    /// disk-resize=2s, disk-release=2s, snapshot-create=2s, snapshot-delete=1s,
+    /// eip-create=1s, eip-release=1s, nic-create=1s, nic-attach=1s).
     #[arg(long, env = "ZECD_TRANSITION", default_value = "", value_parser = Timings::parse)]
     pub transition: Timings,
 
@@ -146,6 +203,11 @@ pub struct ServeArgs {
     #[arg(long, env = "ZECD_MAX_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..))]
     pub max_connections: Option<u32>,
 
+    /// On SIGINT or SIGTERM, how long zecd keeps serving while /_zecd/ready answers 503, so
+    /// that load balancers stop sending before it stops accepting (e.g. 5s behind one).
+    #[arg(long, env = "ZECD_SHUTDOWN_DELAY", default_value = "0s", value_parser = humantime::parse_duration)]
+    pub shutdown_delay: Duration,
+
     /// On SIGINT or SIGTERM, how long requests in flight may take to finish before their
     /// connections are closed.
     #[arg(long, env = "ZECD_SHUTDOWN_TIMEOUT", default_value = "30s", value_parser = parse_timeout)]
@@ -168,6 +230,28 @@ pub struct ServeArgs {
     /// Log line format.
     #[arg(long, env = "ZECD_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TlsMode {
+    SelfSigned,
+}
+
+impl ServeArgs {
+    /// Where the HTTPS certificate comes from, if HTTPS is configured.
+    pub fn tls_source(&self) -> Option<crate::tls::TlsSource> {
+        match (&self.tls, &self.tls_cert, &self.tls_key) {
+            (Some(TlsMode::SelfSigned), _, _) => Some(crate::tls::TlsSource::SelfSigned {
+                dir: self.data.data_dir.join("tls"),
+                names: self.tls_names.clone(),
+            }),
+            (None, Some(cert), Some(key)) => Some(crate::tls::TlsSource::Files {
+                cert: cert.clone(),
+                key: key.clone(),
+            }),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -57,11 +57,50 @@ pub async fn admin(
     serve(app, service, Some(Service::Admin), method, headers, body).await
 }
 
+/// `GET /_zecd/health`, `GET /_zecd/ready`, `GET /metrics`: other methods are refused in the
+/// envelope, as every other answer.
+pub async fn health(method: Method) -> Response {
+    match only_get(&method) {
+        None => crate::ops::health().await,
+        Some(refused) => refused,
+    }
+}
+
+pub async fn ready(state: State<App>, method: Method) -> Response {
+    match only_get(&method) {
+        None => crate::ops::ready(state).await,
+        Some(refused) => refused,
+    }
+}
+
+pub async fn metrics(state: State<App>, method: Method, headers: HeaderMap) -> Response {
+    match only_get(&method) {
+        None => crate::ops::metrics(state, headers).await,
+        Some(refused) => refused,
+    }
+}
+
+/// The refusal of a method other than GET (or HEAD).
+fn only_get(method: &Method) -> Option<Response> {
+    if method == Method::GET || method == Method::HEAD {
+        return None;
+    }
+    Some(error_response(
+        &new_request_id(),
+        &ApiError::new(
+            ErrorCode::InvalidParameterValue,
+            format!("The HTTP method {method} is not supported here; use GET."),
+        ),
+    ))
+}
+
 /// What the access log says of a request, filled in step by step.
 #[derive(Default)]
 struct Access {
     action: Option<String>,
     caller: Option<Caller>,
+    /// The action and version, once resolved (for the metrics).
+    resolved: Option<(Action, &'static str)>,
 }
 
 async fn serve(
@@ -73,6 +112,7 @@ async fn serve(
     body: Body,
 ) -> Response {
     let started = Instant::now();
+    let _in_flight = app.ops.metrics.as_ref().map(|m| m.begin());
     let request_id = new_request_id();
     // At debug level: a span costs little when disabled, and the access line below says
     // everything at info level; with `--log debug`, whatever is logged while serving a
@@ -111,6 +151,16 @@ async fn serve(
             (r, e.code.as_str())
         }
     };
+    if let Some(metrics) = &app.ops.metrics {
+        metrics.answered(
+            crate::ops::metrics::Seen {
+                service: resolved.map_or("unknown", Service::as_str),
+                action: access.resolved,
+            },
+            code,
+            started.elapsed(),
+        );
+    }
     tracing::info!(
         target: "zecd::access",
         parent: None,
@@ -161,8 +211,14 @@ impl Step<'_> {
         let name = action_name(self.headers)?;
         access.action = Some(name.to_owned());
         let (action, version) = resolve(service, name, self.headers)?;
+        access.resolved = Some((action, version));
         self.span.record("action", action.name());
         authorize(&caller, action)?;
+        if let Some(limits) = &self.app.ops.rate
+            && service != Service::Admin
+        {
+            limits.check(caller.credential.id(), action)?;
+        }
         inject_faults(self.app, action)?;
         // With replicas on one database: see everything committed before this request came.
         self.app.store.sync().await.map_err(crate::store_error)?;

@@ -8,7 +8,9 @@ pub mod auth;
 pub mod config;
 mod front;
 pub mod net;
+pub mod ops;
 pub mod request;
+pub mod tls;
 
 use axum::Router;
 use axum::routing::any;
@@ -25,14 +27,22 @@ pub struct App {
     pub limits: Arc<Limits>,
     /// The lifecycle clock, when it is manual: the admin API moves it.
     pub manual_clock: Option<Arc<ManualClock>>,
+    /// Health, metrics, request limits, draining.
+    pub ops: Arc<ops::Ops>,
 }
 
 impl App {
-    pub fn new(store: Store, limits: Limits, manual_clock: Option<Arc<ManualClock>>) -> Self {
+    pub fn new(
+        store: Store,
+        limits: Limits,
+        manual_clock: Option<Arc<ManualClock>>,
+        ops: ops::Ops,
+    ) -> Self {
         Self {
             store,
             limits: Arc::new(limits),
             manual_clock,
+            ops: Arc::new(ops),
         }
     }
 
@@ -67,6 +77,9 @@ pub fn router(app: App) -> Router {
     Router::new()
         .route("/api/v2/{service}", any(front::api))
         .route("/_zecd/api", any(front::admin))
+        .route("/_zecd/health", any(front::health))
+        .route("/_zecd/ready", any(front::ready))
+        .route("/metrics", any(front::metrics))
         .fallback(front::not_found)
         .with_state(app)
 }

@@ -3,6 +3,7 @@
 use anyhow::{Context, Result, bail};
 use clap::Parser;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use zec_core::clock::wall_clock_millis;
 use zec_core::faults::Faults;
 use zec_core::{Catalog, Clock, ManualClock, SystemClock};
@@ -11,6 +12,7 @@ use zec_server::config::{
     AccountsCommand, Cli, ClockMode, Command, CredentialCommand, LogFormat, ServeArgs,
 };
 use zec_server::net::{self, NetLimits};
+use zec_server::ops::Ops;
 use zec_server::{App, Limits, router};
 use zec_store::admin;
 use zec_store::{AdminDb, Scope, Store, StoreOptions};
@@ -27,7 +29,104 @@ fn main() -> Result<()> {
         Command::Accounts { command } => accounts(command),
         Command::Keys { command } => keys(command),
         Command::Tokens { command } => tokens(command),
+        Command::Export {
+            account,
+            output,
+            data,
+        } => export(&data, account.as_deref(), output.as_deref()),
+        Command::Import { file, data } => import(&data, &file),
     }
+}
+
+/// Opens the store of a data directory (or database) for an offline export or import, on the
+/// lifecycle clock it was left at; a store that never ran a manual clock is on `fresh` (the
+/// system clock for an export).
+fn open_store(
+    data: &zec_server::config::DataDir,
+    fresh: Option<zec_core::Millis>,
+) -> Result<(Store, bool)> {
+    let backend = data.backend();
+    let recorded = {
+        let mut db = backend
+            .admin()
+            .with_context(|| format!("cannot open {backend}"))?;
+        admin::manual_clock_time(&mut *db)?
+    };
+    let (clock, manual): (Arc<dyn Clock>, bool) = match recorded.or(fresh) {
+        Some(t) => (Arc::new(ManualClock::resume(t)), true),
+        None => (Arc::new(SystemClock), false),
+    };
+    Store::open(
+        &backend,
+        StoreOptions {
+            clock,
+            timings: Default::default(),
+            catalog: Arc::new(Catalog::builtin()),
+            faults: Default::default(),
+            pg: Default::default(),
+        },
+    )
+    .with_context(|| format!("cannot open {backend} (is a zecd serving it?)"))
+    .map(|s| (s, manual))
+}
+
+fn export(
+    data: &zec_server::config::DataDir,
+    account: Option<&str>,
+    output: Option<&std::path::Path>,
+) -> Result<()> {
+    let (store, _) = open_store(data, None)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let doc = runtime.block_on(async {
+        let doc = store.export_state(account).await;
+        store.close().await;
+        doc
+    })?;
+    let mut text = serde_json::to_string_pretty(&doc)?;
+    text.push('\n');
+    match output {
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(text.as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
+fn import(data: &zec_server::config::DataDir, file: &std::path::Path) -> Result<()> {
+    let text = if file == std::path::Path::new("-") {
+        std::io::read_to_string(std::io::stdin())?
+    } else {
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?
+    };
+    let doc: zec_store::state::StateDocument = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a zecd state document", file.display()))?;
+    // Into a store that never ran a manual clock, the state goes in as it was at its export,
+    // and that time is written down: a `zecd serve --clock manual` resumes there, every
+    // phase with the time it had left; on the system clock, the time since the export has
+    // passed for them.
+    let exported_at = doc.exported_at_millis;
+    let (store, manual) = open_store(data, Some(exported_at))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let done = runtime.block_on(async {
+        let done = store.import_state(doc).await;
+        if done.is_ok() && manual {
+            store.settle_and_record_clock().await?;
+        }
+        store.close().await;
+        done
+    })?;
+    println!(
+        "imported {} resources into {} accounts",
+        done.resources, done.accounts
+    );
+    Ok(())
 }
 
 /// Logs go to stderr through a writer thread, so that request handlers never wait on the
@@ -55,6 +154,20 @@ fn init_logging(args: &ServeArgs) -> Result<tracing_appender::non_blocking::Work
 /// then serves until a signal comes.
 fn serve(args: ServeArgs) -> Result<()> {
     let _log = init_logging(&args)?;
+    // Settings that cannot work are refused before anything is made.
+    match (args.tls_source(), &args.listen_tls) {
+        (Some(_), None) => {
+            bail!("HTTPS is configured: give the address to serve it on with --listen-tls")
+        }
+        (None, Some(_)) => bail!(
+            "--listen-tls needs a certificate: --tls self-signed, or --tls-cert and --tls-key"
+        ),
+        (Some(zec_server::tls::TlsSource::Files { .. }), Some(_)) => {
+            // Read now: a bad file stops zecd before it touches its store.
+            zec_server::tls::load(&args.tls_source().expect("configured"))?;
+        }
+        _ => {}
+    }
     let catalog = match &args.catalog {
         Some(path) => Catalog::load(path).map_err(anyhow::Error::msg)?,
         None => Catalog::builtin(),
@@ -134,9 +247,59 @@ async fn run(
         store.settle_and_record_clock().await?;
     }
 
+    let ops = Ops::new(
+        &store,
+        args.metrics,
+        &args.rate_limits,
+        args.metrics_token.clone(),
+    );
+    let app = App::new(
+        store.clone(),
+        Limits {
+            max_body_bytes: args.max_body_bytes,
+            body_timeout: args.body_timeout,
+        },
+        manual_clock,
+        ops,
+    );
     // Signal handlers go in before anyone can know where we listen, so that a signal is
-    // always a graceful stop.
-    let stop = shutdown_signal()?;
+    // always a graceful stop; from the signal on, the replica is not ready.
+    let stop = {
+        let signal = shutdown_signal()?;
+        let app = app.clone();
+        let delay = args
+            .shutdown_delay
+            .min(std::time::Duration::from_secs(3600));
+        async move {
+            signal.await;
+            app.ops.draining.store(true, Ordering::Relaxed);
+            if !delay.is_zero() {
+                tracing::info!(?delay, "not ready; serving on for the shutdown delay");
+                tokio::time::sleep(delay).await;
+            }
+        }
+    };
+    let mut listeners = Vec::new();
+    // Half-configured HTTPS was refused at start (see `serve`).
+    if let (Some(source), Some(at)) = (args.tls_source(), &args.listen_tls) {
+        let tls = zec_server::tls::load(&source)?;
+        let tcp = tokio::net::TcpListener::bind(at)
+            .await
+            .with_context(|| format!("cannot listen on {at}"))?;
+        if let Some(ca) = &tls.ca_file {
+            // Printed, for the user to trust (REQUESTS_CA_BUNDLE, the SDK's
+            // certification, zec --ca-bundle).
+            println!(
+                "zecd: HTTPS certificates are signed by the local CA {}",
+                ca.display()
+            );
+        }
+        tracing::info!("zecd listening on https://{}", tcp.local_addr()?);
+        listeners.push(net::Listener {
+            tcp,
+            tls: Some(tls.acceptor),
+        });
+    }
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -147,14 +310,10 @@ async fn run(
         clock = ?args.clock,
         "zecd listening on http://{addr}"
     );
-    let app = App::new(
-        store.clone(),
-        Limits {
-            max_body_bytes: args.max_body_bytes,
-            body_timeout: args.body_timeout,
-        },
-        manual_clock,
-    );
+    listeners.push(net::Listener {
+        tcp: listener,
+        tls: None,
+    });
     let limits = NetLimits {
         header_timeout: args.header_timeout,
         body_timeout: args.body_timeout,
@@ -166,7 +325,7 @@ async fn run(
             .map_or_else(net::default_max_connections, |n| n as usize),
     };
     tracing::debug!(?limits, "connection limits");
-    net::serve(listener, router(app), limits, stop, args.shutdown_timeout).await?;
+    net::serve(listeners, router(app), limits, stop, args.shutdown_timeout).await?;
     store.close().await;
     tracing::info!("zecd stopped");
     Ok(())

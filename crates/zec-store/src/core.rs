@@ -43,6 +43,7 @@ pub(crate) struct Core {
     /// The catalog's networks, as documents every account shares.
     pub shared: crate::shared::Shared,
     pub faults: Arc<Mutex<Faults>>,
+    pub metrics: crate::metrics::StoreMetrics,
 }
 
 /// What another replica committed, or the whole store read again.

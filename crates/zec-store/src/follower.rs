@@ -17,6 +17,8 @@ const FOLLOW_EVERY: Duration = Duration::from_millis(100);
 /// it arrived.
 pub(crate) struct Rounds {
     pub started: AtomicU64,
+    /// When a round last reached the database ([`mono_ms`]).
+    pub last_ok: AtomicU64,
     /// The last round finished, and whether it reached the database.
     pub finished: watch::Sender<(u64, bool)>,
 }
@@ -25,9 +27,19 @@ impl Rounds {
     pub fn new() -> Self {
         Self {
             started: AtomicU64::new(0),
+            last_ok: AtomicU64::new(mono_ms()),
             finished: watch::Sender::new((0, true)),
         }
     }
+}
+
+/// Milliseconds on a monotonic clock shared by the follower and its readers.
+pub(crate) fn mono_ms() -> u64 {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    START
+        .get_or_init(std::time::Instant::now)
+        .elapsed()
+        .as_millis() as u64
 }
 
 pub(crate) fn run(
@@ -56,7 +68,11 @@ pub(crate) fn run(
                 }
                 if !healthy {
                     tracing::info!("the database is reachable again");
+                    core.metrics.reconnects.inc();
                 }
+                rounds
+                    .last_ok
+                    .store(crate::follower::mono_ms(), Ordering::Relaxed);
                 true
             }
             Err(e) => {

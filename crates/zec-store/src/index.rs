@@ -125,6 +125,13 @@ impl crate::kinds::KindIndex<Instance> for InstanceIndex {
     fn in_group(&self, account: AccountId, group: &str) -> usize {
         self.group_size(account, group)
     }
+
+    fn each(&self, account: Option<AccountId>, f: &mut dyn FnMut(&Instance)) {
+        self.instances
+            .values()
+            .filter(|i| account.is_none_or(|a| i.account == a))
+            .for_each(|i| f(i));
+    }
 }
 
 impl InstanceIndex {

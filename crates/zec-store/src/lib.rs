@@ -24,10 +24,12 @@ mod follower;
 mod index;
 mod kinds;
 mod load;
+pub mod metrics;
 pub mod network;
 mod ordered;
 mod query;
 mod shared;
+pub mod state;
 mod store;
 #[cfg(test)]
 mod testing;

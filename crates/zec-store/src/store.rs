@@ -90,6 +90,7 @@ impl Store {
             shared: crate::shared::Shared::from_catalog(&options.catalog),
             catalog: options.catalog,
             faults: options.faults,
+            metrics: Default::default(),
         });
         let writer = Writer {
             journal,
@@ -172,6 +173,81 @@ impl Store {
     /// Whether several replicas may share this store's database.
     pub fn is_shared(&self) -> bool {
         self.shared.follow.is_some()
+    }
+
+    /// What the store measures of itself.
+    pub fn metrics(&self) -> &crate::metrics::StoreMetrics {
+        &self.core().metrics
+    }
+
+    /// Brings the gauges read at scrape time up to date (the replica's lag).
+    pub fn refresh_metrics(&self) {
+        if let Some((rounds, _)) = &self.shared.follow {
+            let last = rounds.last_ok.load(Ordering::Relaxed);
+            let lag = crate::follower::mono_ms().saturating_sub(last);
+            self.core()
+                .metrics
+                .catch_up_lag_seconds
+                .set(lag as f64 / 1000.0);
+        }
+    }
+
+    /// Whether the store can serve: loaded, and on a shared database, that the database
+    /// answers and this replica has caught up with it (within `within`).
+    pub async fn ready(&self, within: Duration) -> Result<(), StoreError> {
+        match tokio::time::timeout(within, self.sync()).await {
+            Ok(r) => r,
+            Err(_) => Err(StoreError::Unavailable(
+                "still catching up with the database".into(),
+            )),
+        }
+    }
+
+    /// How many documents of every kind there are, by the status a reader sees now (`""`
+    /// for kinds without statuses), in a stable order.
+    pub fn census(&self) -> Vec<(&'static str, String, u64)> {
+        use crate::kinds::{ForKind, KindIndex, Stored};
+        struct Count<'a> {
+            indexes: &'a crate::kinds::Indexes,
+            now: zec_core::Millis,
+            out: std::collections::BTreeMap<(&'static str, String), u64>,
+        }
+        impl ForKind for Count<'_> {
+            fn call<D: Stored>(&mut self) {
+                let now = self.now;
+                let mut per: std::collections::HashMap<String, u64> = Default::default();
+                D::index(self.indexes).each(None, &mut |d: &D| {
+                    // A document whose phase has ended in its removal is gone already.
+                    let status = match d.status_now(now) {
+                        Some(s) => s,
+                        None if d.due().is_some_and(|t| t <= now) => return,
+                        None => "",
+                    };
+                    match per.get_mut(status) {
+                        Some(n) => *n += 1,
+                        None => {
+                            per.insert(status.to_owned(), 1);
+                        }
+                    }
+                });
+                for (status, n) in per {
+                    *self.out.entry((D::TABLE, status)).or_default() += n;
+                }
+            }
+        }
+        let now = self.now();
+        let indexes = self.core().indexes();
+        let mut count = Count {
+            indexes: &indexes,
+            now,
+            out: Default::default(),
+        };
+        crate::kinds::for_every_kind(&mut count);
+        count
+            .out
+            .into_iter()
+            .map(|((kind, status), n)| (kind, status, n))
+            .collect()
     }
 
     /// Accounts, keys and tokens as of the last reload.

@@ -29,7 +29,7 @@ impl Service {
             Self::User => "Resource groups",
             Self::Zrm => "Tags",
             Self::Ccs => "Key pairs",
-            Self::Admin => "zecd's own admin API: the clock and fault rules (root key)",
+            Self::Admin => "zecd's own admin API: the clock, fault rules and state (root key)",
         }
     }
 
@@ -417,6 +417,20 @@ macro_rules! for_each_action {
             DeleteFaults => delete_faults, write,
                 $crate::model::DeleteFaultsRequest => $crate::model::DeleteFaultsResponse,
                 required [], version "2026-11-01";
+            /// zecd: the state of one account (--account NAME) or of all, as a versioned
+            /// document.
+            ExportState => export_state, read,
+                $crate::model::ExportStateRequest => $crate::model::StateResponse,
+                required [], version "2026-11-01";
+            /// zecd: replace the resources of the accounts a state document names with its
+            /// own (the accounts made if missing; credentials untouched).
+            ImportState => import_state, write,
+                $crate::model::ImportStateRequest => $crate::model::ImportStateResponse,
+                required ["state"], version "2026-11-01";
+            /// zecd: every resource of an account gone; its credentials kept.
+            ResetAccount => reset_account, write,
+                $crate::model::AccountNameRequest => $crate::model::Empty,
+                required ["account"], version "2026-11-01";
         }
         }
     };
@@ -575,8 +589,8 @@ mod tests {
             assert!(!a.about().trim().is_empty(), "{a} has no doc");
             assert_eq!(
                 a.is_read_only(),
-                a.name().starts_with("Describe"),
-                "{a}: reads are exactly the Describe* actions"
+                a.name().starts_with("Describe") || a == Action::ExportState,
+                "{a}: reads are exactly the Describe* actions (and the admin API's export)"
             );
             for f in a.required() {
                 assert!(

@@ -248,6 +248,8 @@ impl Registry {
 /// A connection's task.
 pub(super) struct Connection {
     pub stream: TcpStream,
+    /// Speak TLS first (an HTTPS listener).
+    pub tls: Option<tokio_rustls::TlsAcceptor>,
     pub peer: SocketAddr,
     pub activity: Arc<Activity>,
     pub router: Router,
@@ -259,12 +261,37 @@ impl Connection {
     pub async fn run(self) {
         let Connection {
             stream,
+            tls,
             peer,
             activity,
             router,
             limits,
             mut stop,
         } = self;
+        let stream = match tls {
+            None => Stream::Plain(stream),
+            // The handshake is part of the header: bounded by the header timeout, and given
+            // up when the connection is evicted or the server stops.
+            Some(acceptor) => {
+                let handshake =
+                    tokio::time::timeout(limits.header_timeout, acceptor.accept(stream));
+                tokio::select! {
+                    r = handshake => match r {
+                        Ok(Ok(s)) => Stream::Tls(Box::new(s)),
+                        Ok(Err(e)) => {
+                            tracing::debug!(%peer, error = %e, "TLS handshake failed");
+                            return;
+                        }
+                        Err(_) => {
+                            tracing::debug!(%peer, "TLS handshake did not finish in time");
+                            return;
+                        }
+                    },
+                    _ = activity.evict.notified() => return,
+                    _ = stop.changed() => return,
+                }
+            }
+        };
         let io = TokioIo::new(Watched {
             stream,
             activity: activity.clone(),
@@ -370,9 +397,55 @@ impl hyper::service::Service<hyper::Request<Incoming>> for Service {
     }
 }
 
+/// A client's socket, in plain or through TLS.
+enum Stream {
+    Plain(TcpStream),
+    Tls(Box<tokio_rustls::server::TlsStream<TcpStream>>),
+}
+
+impl AsyncRead for Stream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_read(cx, buf),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for Stream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_write(cx, buf),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_flush(cx),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_shutdown(cx),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
+        }
+    }
+}
+
 /// The socket, watched.
 struct Watched {
-    stream: TcpStream,
+    stream: Stream,
     activity: Arc<Activity>,
     reframer: Reframer,
 }

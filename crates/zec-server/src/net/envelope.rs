@@ -12,7 +12,6 @@ use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 use tokio::io::AsyncWrite;
-use tokio::net::TcpStream;
 use zec_types::ErrorCode;
 use zec_types::envelope::ErrorBody;
 
@@ -53,9 +52,9 @@ impl Default for Reframer {
 
 impl Reframer {
     /// Writes what is pending; ready when nothing is.
-    pub fn poll_drain(
+    pub fn poll_drain<S: AsyncWrite + Unpin>(
         &mut self,
-        stream: &mut TcpStream,
+        stream: &mut S,
         cx: &mut Context<'_>,
     ) -> Poll<io::Result<()>> {
         while self.written < self.pending.len() {
@@ -70,9 +69,9 @@ impl Reframer {
         Poll::Ready(Ok(()))
     }
 
-    pub fn poll_write(
+    pub fn poll_write<S: AsyncWrite + Unpin>(
         &mut self,
-        stream: &mut TcpStream,
+        stream: &mut S,
         activity: &Activity,
         cx: &mut Context<'_>,
         buf: &[u8],

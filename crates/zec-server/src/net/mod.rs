@@ -71,11 +71,17 @@ pub fn default_max_connections() -> usize {
     soft.saturating_sub(RESERVED_FDS).clamp(16, 1 << 20) as usize
 }
 
-/// Serves `router` on `listener` until `shutdown` resolves; then stops accepting, lets every
-/// connection finish the request it is serving (idle ones close at once), and returns when
-/// all are closed or `drain` has passed.
+/// A socket to accept on: plain HTTP, or HTTPS with this acceptor.
+pub struct Listener {
+    pub tcp: TcpListener,
+    pub tls: Option<tokio_rustls::TlsAcceptor>,
+}
+
+/// Serves `router` on every listener until `shutdown` resolves; then stops accepting, lets
+/// every connection finish the request it is serving (idle ones close at once), and returns
+/// when all are closed or `drain` has passed. The connection limit is shared by all listeners.
 pub async fn serve(
-    listener: TcpListener,
+    listeners: Vec<Listener>,
     router: Router,
     limits: NetLimits,
     shutdown: impl Future<Output = ()>,
@@ -84,7 +90,30 @@ pub async fn serve(
     let limits = Arc::new(limits);
     let registry = Arc::new(Registry::default());
     let (stop_tx, stop_rx) = watch::channel(false);
-    let mut shutdown = std::pin::pin!(shutdown);
+    let mut loops = tokio::task::JoinSet::new();
+    for listener in listeners {
+        loops.spawn(accept_loop(
+            listener,
+            router.clone(),
+            limits.clone(),
+            registry.clone(),
+            stop_rx.clone(),
+        ));
+    }
+    shutdown.await;
+    let _ = stop_tx.send(true);
+    // The listeners close: nothing new is accepted while the rest drains.
+    loops.shutdown().await;
+    finish(registry, drain).await
+}
+
+async fn accept_loop(
+    listener: Listener,
+    router: Router,
+    limits: Arc<NetLimits>,
+    registry: Arc<Registry>,
+    mut stop: watch::Receiver<bool>,
+) {
     loop {
         // Room for one more before accepting it.
         while registry.len() >= limits.max_connections {
@@ -97,12 +126,12 @@ pub async fn serve(
             tokio::select! {
                 _ = registry.freed() => {}
                 _ = tokio::time::sleep(Duration::from_millis(100)) => {}
-                _ = &mut shutdown => return finish(registry, stop_tx, drain).await,
+                _ = stop.changed() => return,
             }
         }
         let accepted = tokio::select! {
-            r = listener.accept() => r,
-            _ = &mut shutdown => return finish(registry, stop_tx, drain).await,
+            r = listener.tcp.accept() => r,
+            _ = stop.changed() => return,
         };
         let (stream, peer) = match accepted {
             Ok(s) => s,
@@ -121,11 +150,12 @@ pub async fn serve(
         let id = registry.insert(activity.clone());
         let task = conn::Connection {
             stream,
+            tls: listener.tls.clone(),
             peer,
             activity,
             router: router.clone(),
             limits: limits.clone(),
-            stop: stop_rx.clone(),
+            stop: stop.clone(),
         };
         let registry = registry.clone();
         tokio::spawn(async move {
@@ -135,12 +165,7 @@ pub async fn serve(
     }
 }
 
-async fn finish(
-    registry: Arc<Registry>,
-    stop: watch::Sender<bool>,
-    drain: Duration,
-) -> io::Result<()> {
-    let _ = stop.send(true);
+async fn finish(registry: Arc<Registry>, drain: Duration) -> io::Result<()> {
     let deadline = tokio::time::Instant::now() + drain;
     while registry.len() > 0 {
         tokio::select! {

@@ -22,6 +22,8 @@ pub struct Server {
     pub dir: tempfile::TempDir,
     child: Option<Child>,
     pub addr: String,
+    /// The HTTPS listener's address, when zecd serves one (`--listen-tls`).
+    pub tls_addr: Option<String>,
     pub stdout: String,
     log: Arc<Mutex<Vec<String>>>,
     args: Vec<String>,
@@ -92,6 +94,7 @@ impl Server {
             dir,
             child: None,
             addr: String::new(),
+            tls_addr: None,
             stdout: String::new(),
             log: Arc::new(Mutex::new(Vec::new())),
             args,
@@ -135,9 +138,18 @@ impl Server {
         let mut child = cmd.spawn().expect("spawn zecd");
         let stderr = child.stderr.take().unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
+        let (tls_tx, tls_rx) = std::sync::mpsc::channel();
         let log = self.log.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(at) = line.find("listening on https://") {
+                    let addr = line[at + "listening on https://".len()..]
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned();
+                    let _ = tls_tx.send(addr);
+                }
                 if let Some(at) = line.find("listening on http://") {
                     let addr = line[at + "listening on http://".len()..]
                         .split_whitespace()
@@ -169,6 +181,8 @@ impl Server {
                 );
             }
         };
+        // The HTTPS line comes before the plain one.
+        self.tls_addr = tls_rx.try_recv().ok();
         // Anything printed to stdout before listening (the first-start key banner).
         std::thread::sleep(Duration::from_millis(20));
         self.stdout = out_rx.try_iter().last().unwrap_or_default();
@@ -198,6 +212,39 @@ impl Server {
             .status()
             .unwrap();
         assert!(status.success());
+    }
+
+    /// Waits for zecd to exit by itself (after a signal), at most `timeout`.
+    pub fn wait_exit(&mut self, timeout: Duration) -> std::process::ExitStatus {
+        let mut child = self.child.take().expect("running");
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                return status;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("zecd did not exit within {timeout:?}:\n{}", self.log());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The store flags of this server (its data directory, or its database), for the
+    /// offline subcommands.
+    pub fn store_args(&self) -> Vec<String> {
+        match &self.database {
+            Some(db) => vec!["--database-url".into(), db.url.clone()],
+            None => vec![
+                "--data-dir".into(),
+                self.data_dir().to_string_lossy().into_owned(),
+            ],
+        }
+    }
+
+    /// The database this server keeps its data in, on the PostgreSQL run.
+    pub fn database(&self) -> Option<&Database> {
+        self.database.as_ref()
     }
 
     /// Everything zecd has logged so far.
@@ -398,7 +445,7 @@ where
 /// A database of its own for one test, dropped afterwards.
 pub struct Database {
     server_url: String,
-    name: String,
+    pub name: String,
     pub url: String,
 }
 

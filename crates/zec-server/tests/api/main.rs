@@ -16,6 +16,7 @@ mod model;
 mod network;
 mod process;
 mod sdk;
+mod service;
 mod storage;
 mod tenancy;
 mod upgrade;

@@ -67,6 +67,9 @@ impl Document for Eip {
     fn account(&self) -> AccountId {
         self.account
     }
+    fn set_account(&mut self, account: AccountId) {
+        self.account = account;
+    }
     fn public_id(&self) -> Cow<'_, str> {
         Cow::Owned(self.id.to_string())
     }
@@ -87,6 +90,14 @@ impl Document for Eip {
         tag_keys(&self.tags, &mut out);
         out
     }
+    fn shift_phase(&mut self, by: Millis) {
+        self.life.shift(by);
+    }
+
+    fn status_now(&self, now: Millis) -> Option<&str> {
+        self.life.at(now)
+    }
+
     fn due(&self) -> Option<Millis> {
         self.life.due()
     }

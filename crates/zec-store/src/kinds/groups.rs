@@ -33,6 +33,9 @@ impl Document for ResourceGroup {
     fn account(&self) -> AccountId {
         self.account
     }
+    fn set_account(&mut self, account: AccountId) {
+        self.account = account;
+    }
 
     fn public_id(&self) -> Cow<'_, str> {
         Cow::Borrowed(&self.id)

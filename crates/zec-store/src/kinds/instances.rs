@@ -25,6 +25,9 @@ impl Document for Instance {
     fn account(&self) -> AccountId {
         self.account
     }
+    fn set_account(&mut self, account: AccountId) {
+        self.account = account;
+    }
 
     fn public_id(&self) -> Cow<'_, str> {
         Cow::Owned(self.id.to_string())
@@ -32,6 +35,16 @@ impl Document for Instance {
 
     fn resource_group(&self) -> Option<&str> {
         Some(&self.resource_group_id)
+    }
+
+    fn shift_phase(&mut self, by: Millis) {
+        if let Some(p) = &mut self.pending {
+            p.due = p.due.saturating_add(by);
+        }
+    }
+
+    fn status_now(&self, now: Millis) -> Option<&str> {
+        self.status_at(now).map(|s| s.as_str())
     }
 
     fn due(&self) -> Option<Millis> {

@@ -45,6 +45,8 @@ pub trait Document: Clone + Serialize + DeserializeOwned + Send + Sync + 'static
     /// The store-wide, time-ordered number it is kept and listed by (its creation order).
     fn ordinal(&self) -> u64;
     fn account(&self) -> AccountId;
+    /// Moves it to another account (an imported document, into the account of its name).
+    fn set_account(&mut self, account: AccountId);
     /// The resource group it belongs to, if its kind belongs to groups.
     fn resource_group(&self) -> Option<&str> {
         None
@@ -57,6 +59,14 @@ pub trait Document: Clone + Serialize + DeserializeOwned + Send + Sync + 'static
     }
     /// When the phase under way ends.
     fn due(&self) -> Option<Millis> {
+        None
+    }
+    /// Moves the end of the phase under way by `by` milliseconds: an imported document's
+    /// phase keeps the time it had left.
+    fn shift_phase(&mut self, _by: Millis) {}
+    /// The status a reader sees at `now`, for kinds that have one (`None`: no status, or
+    /// gone by then).
+    fn status_now(&self, _now: Millis) -> Option<&str> {
         None
     }
     /// Writes down a phase that has ended by `now` (a pure function of the document and the
@@ -90,6 +100,8 @@ pub trait KindIndex<D>: Default + Send + Sync {
     fn remove(&mut self, ordinal: u64) -> Option<D>;
     /// How many documents of the account are in a resource group.
     fn in_group(&self, account: AccountId, group: &str) -> usize;
+    /// Calls `f` with every document (of one account, or of all).
+    fn each(&self, account: Option<AccountId>, f: &mut dyn FnMut(&D));
 }
 
 /// A document's row as both backends keep it.

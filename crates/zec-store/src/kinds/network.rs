@@ -68,6 +68,9 @@ impl Document for Vpc {
     fn account(&self) -> AccountId {
         self.account
     }
+    fn set_account(&mut self, account: AccountId) {
+        self.account = account;
+    }
     fn public_id(&self) -> Cow<'_, str> {
         Cow::Borrowed(&self.id)
     }
@@ -111,6 +114,9 @@ impl Document for Subnet {
     fn account(&self) -> AccountId {
         self.account
     }
+    fn set_account(&mut self, account: AccountId) {
+        self.account = account;
+    }
     fn public_id(&self) -> Cow<'_, str> {
         Cow::Borrowed(&self.id)
     }
@@ -142,6 +148,9 @@ impl Document for SecurityGroup {
     fn account(&self) -> AccountId {
         self.account
     }
+    fn set_account(&mut self, account: AccountId) {
+        self.account = account;
+    }
     fn public_id(&self) -> Cow<'_, str> {
         Cow::Borrowed(&self.id)
     }
@@ -170,6 +179,9 @@ impl Document for KeyPair {
     }
     fn account(&self) -> AccountId {
         self.account
+    }
+    fn set_account(&mut self, account: AccountId) {
+        self.account = account;
     }
     fn public_id(&self) -> Cow<'_, str> {
         Cow::Borrowed(&self.id)
@@ -268,6 +280,9 @@ impl Document for Nic {
     fn account(&self) -> AccountId {
         self.account
     }
+    fn set_account(&mut self, account: AccountId) {
+        self.account = account;
+    }
     fn public_id(&self) -> Cow<'_, str> {
         Cow::Owned(self.id.to_string())
     }
@@ -291,6 +306,14 @@ impl Document for Nic {
         }
         tag_keys(&self.tags, &mut out);
         out
+    }
+
+    fn shift_phase(&mut self, by: Millis) {
+        self.life.shift(by);
+    }
+
+    fn status_now(&self, now: Millis) -> Option<&str> {
+        self.life.at(now)
     }
 
     fn due(&self) -> Option<Millis> {

@@ -75,9 +75,9 @@ impl Disk {
     }
 
     /// The serial the guest sees the disk by (as the CSI driver finds its block device):
-    /// unique, at most 20 characters.
+    /// unique, exactly 20 characters, as the CSI driver expects of a volume's serial.
     pub fn serial(&self) -> String {
-        format!("zec{:016x}", self.id)
+        format!("zec{:017x}", self.id)
     }
 
     /// Whether snapshots can be taken of it.
@@ -100,6 +100,9 @@ impl Document for Disk {
     fn account(&self) -> AccountId {
         self.account
     }
+    fn set_account(&mut self, account: AccountId) {
+        self.account = account;
+    }
     fn public_id(&self) -> Cow<'_, str> {
         Cow::Owned(self.id.to_string())
     }
@@ -120,6 +123,14 @@ impl Document for Disk {
         tag_keys(&self.tags, &mut out);
         out
     }
+    fn shift_phase(&mut self, by: Millis) {
+        self.life.shift(by);
+    }
+
+    fn status_now(&self, now: Millis) -> Option<&str> {
+        self.life.at(now)
+    }
+
     fn due(&self) -> Option<Millis> {
         self.life.due()
     }
@@ -171,6 +182,9 @@ impl Document for Snapshot {
     fn account(&self) -> AccountId {
         self.account
     }
+    fn set_account(&mut self, account: AccountId) {
+        self.account = account;
+    }
     fn public_id(&self) -> Cow<'_, str> {
         Cow::Owned(self.id.to_string())
     }
@@ -181,6 +195,14 @@ impl Document for Snapshot {
             ("resourceGroupId", self.resource_group_id.clone()),
         ]
     }
+    fn shift_phase(&mut self, by: Millis) {
+        self.life.shift(by);
+    }
+
+    fn status_now(&self, now: Millis) -> Option<&str> {
+        self.status_at(now)
+    }
+
     fn due(&self) -> Option<Millis> {
         match (self.life.due(), self.retention) {
             (Some(a), Some(b)) => Some(a.min(b)),

@@ -193,6 +193,13 @@ impl<D: Document> KindIndex<D> for Table<D> {
             .copied()
             .unwrap_or(0)
     }
+
+    fn each(&self, account: Option<AccountId>, f: &mut dyn FnMut(&D)) {
+        match account {
+            Some(a) => self.of_account(a).for_each(f),
+            None => self.docs.values().for_each(f),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -219,6 +226,9 @@ mod tests {
         }
         fn account(&self) -> AccountId {
             self.account
+        }
+        fn set_account(&mut self, account: AccountId) {
+            self.account = account;
         }
         fn public_id(&self) -> Cow<'_, str> {
             Cow::Owned(format!("thing-{}", self.ordinal))

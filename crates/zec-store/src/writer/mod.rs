@@ -15,7 +15,7 @@
 //! clock only commands (including "settle what is due") wake it.
 
 pub(crate) mod eips;
-mod groups;
+pub(crate) mod groups;
 pub(crate) mod instances;
 pub(crate) mod network;
 pub(crate) mod nics;
@@ -443,6 +443,8 @@ impl Writer {
             }
         };
         let core = self.core.clone();
+        core.metrics.rounds.inc();
+        core.metrics.batch_size.observe(commands.len() as f64);
         let mut state = core.state();
         core.catch_up(&mut state, catch_up);
         let indexes = core.indexes();
@@ -508,12 +510,19 @@ impl Writer {
         drop(indexes);
         if changes.is_empty() {
             self.journal.abort();
+            core.metrics.deadlines.set(state.due.len() as i64);
             answers.into_iter().for_each(|a| a(None));
             return Ok(());
         }
-        match self.journal.commit(&changes, self.ids.last()) {
+        let started = std::time::Instant::now();
+        let committed = self.journal.commit(&changes, self.ids.last());
+        core.metrics
+            .commit_seconds
+            .observe(started.elapsed().as_secs_f64());
+        match committed {
             Ok(seq) => {
                 core.publish(&mut state, changes, seq);
+                core.metrics.deadlines.set(state.due.len() as i64);
                 drop(state);
                 answers.into_iter().for_each(|a| a(None));
                 Ok(())
@@ -580,6 +589,12 @@ fn settle_due(round: &mut Round<'_>) {
             }
             self.round.settle(d);
             self.settled = true;
+            let late = self.round.now.saturating_sub(self.due).max(0);
+            self.round
+                .core
+                .metrics
+                .lateness_seconds
+                .observe(late as f64 / 1000.0);
         }
     }
     let mut settled = 0;

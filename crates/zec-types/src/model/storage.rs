@@ -107,7 +107,7 @@ pub struct DiskInfo {
     pub resource_group_name: String,
     pub serial: String,
     pub snapshot_ability: bool,
-    #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
+    /// In both versions (the 2024-04-01 Go SDK has it too).
     pub auto_snapshot_policy_id: Option<String>,
     #[serde(skip_serializing_if = "crate::shape::not_in_2024")]
     pub tags: Tags,

@@ -1,11 +1,14 @@
 //! zecd's admin API (`POST /_zecd/api`, root credential only): the lifecycle clock and the
-//! fault rules. Not the vendor's.
+//! fault rules, the state (export, import, reset of an account). Not the vendor's.
 
 pub mod advance_clock;
 pub mod create_faults;
 pub mod delete_faults;
 pub mod describe_clock;
 pub mod describe_faults;
+pub mod export_state;
+pub mod import_state;
+pub mod reset_account;
 
 use crate::App;
 use zec_core::clock::format_api_time;
