@@ -58,6 +58,9 @@ pub enum Command {
         /// Where to write it (default: standard output).
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// The catalog the store is served with, if not the built-in one.
+        #[arg(long, env = "ZECD_CATALOG")]
+        catalog: Option<PathBuf>,
         #[command(flatten)]
         data: DataDir,
     },
@@ -66,6 +69,9 @@ pub enum Command {
     Import {
         /// The document (`-` for standard input).
         file: PathBuf,
+        /// The catalog the store is served with, if not the built-in one.
+        #[arg(long, env = "ZECD_CATALOG")]
+        catalog: Option<PathBuf>,
         #[command(flatten)]
         data: DataDir,
     },

@@ -32,9 +32,19 @@ fn main() -> Result<()> {
         Command::Export {
             account,
             output,
+            catalog,
             data,
-        } => export(&data, account.as_deref(), output.as_deref()),
-        Command::Import { file, data } => import(&data, &file),
+        } => export(
+            &data,
+            catalog.as_deref(),
+            account.as_deref(),
+            output.as_deref(),
+        ),
+        Command::Import {
+            file,
+            catalog,
+            data,
+        } => import(&data, catalog.as_deref(), &file),
     }
 }
 
@@ -43,8 +53,13 @@ fn main() -> Result<()> {
 /// system clock for an export).
 fn open_store(
     data: &zec_server::config::DataDir,
+    catalog: Option<&std::path::Path>,
     fresh: Option<zec_core::Millis>,
 ) -> Result<(Store, bool)> {
+    let catalog = match catalog {
+        Some(path) => Catalog::load(path).map_err(anyhow::Error::msg)?,
+        None => Catalog::builtin(),
+    };
     let backend = data.backend();
     let recorded = {
         let mut db = backend
@@ -61,7 +76,7 @@ fn open_store(
         StoreOptions {
             clock,
             timings: Default::default(),
-            catalog: Arc::new(Catalog::builtin()),
+            catalog: Arc::new(catalog),
             faults: Default::default(),
             pg: Default::default(),
         },
@@ -72,10 +87,11 @@ fn open_store(
 
 fn export(
     data: &zec_server::config::DataDir,
+    catalog: Option<&std::path::Path>,
     account: Option<&str>,
     output: Option<&std::path::Path>,
 ) -> Result<()> {
-    let (store, _) = open_store(data, None)?;
+    let (store, _) = open_store(data, catalog, None)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -97,7 +113,11 @@ fn export(
     Ok(())
 }
 
-fn import(data: &zec_server::config::DataDir, file: &std::path::Path) -> Result<()> {
+fn import(
+    data: &zec_server::config::DataDir,
+    catalog: Option<&std::path::Path>,
+    file: &std::path::Path,
+) -> Result<()> {
     let text = if file == std::path::Path::new("-") {
         std::io::read_to_string(std::io::stdin())?
     } else {
@@ -110,7 +130,7 @@ fn import(data: &zec_server::config::DataDir, file: &std::path::Path) -> Result<
     // phase with the time it had left; on the system clock, the time since the export has
     // passed for them.
     let exported_at = doc.exported_at_millis;
-    let (store, manual) = open_store(data, Some(exported_at))?;
+    let (store, manual) = open_store(data, catalog, Some(exported_at))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
