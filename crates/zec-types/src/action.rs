@@ -29,7 +29,9 @@ impl Service {
             Self::User => "Resource groups",
             Self::Zrm => "Tags",
             Self::Ccs => "Key pairs",
-            Self::Admin => "zecd's own admin API: the clock, fault rules and state (root key)",
+            Self::Admin => {
+                "zecd's own admin API: the clock, fault rules, state, accounts (root key)"
+            }
         }
     }
 
@@ -430,6 +432,15 @@ macro_rules! for_each_action {
             /// zecd: every resource of an account gone; its credentials kept.
             ResetAccount => reset_account, write,
                 $crate::model::AccountNameRequest => $crate::model::Empty,
+                required ["account"], version "2026-11-01";
+            /// zecd: a new account, with its default resource group.
+            CreateAccount => create_account, write,
+                $crate::model::CreateAccountRequest => $crate::model::CreateAccountResponse,
+                required ["name"], version "2026-11-01";
+            /// zecd: an access key of an account (--read-only, --resource-group-ids); its
+            /// password is answered this once.
+            CreateAccessKey => create_access_key, write,
+                $crate::model::CreateAccessKeyRequest => $crate::model::CreateAccessKeyResponse,
                 required ["account"], version "2026-11-01";
         }
         }

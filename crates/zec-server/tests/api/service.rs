@@ -532,3 +532,84 @@ async fn reset_account_empties_an_account_and_keeps_its_keys() {
         .unwrap_err();
     assert_eq!(e.code(), "INVALID_PARAMETER_VALUE");
 }
+
+#[tokio::test]
+async fn the_admin_api_makes_accounts_and_scoped_keys_ready_at_once() {
+    let server = Server::start();
+    let root = server.client();
+    let made: zec_sdk::Response<CreateAccountResponse> = root
+        .call_admin(
+            "CreateAccount",
+            &CreateAccountRequest {
+                name: Some("suite-1".into()),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(made.name, "suite-1");
+    let server = &server;
+    let key = |read_only: bool| {
+        let root = root.clone();
+        async move {
+            let k: zec_sdk::Response<CreateAccessKeyResponse> = root
+                .call_admin(
+                    "CreateAccessKey",
+                    &CreateAccessKeyRequest {
+                        account: Some("suite-1".into()),
+                        read_only: Some(read_only),
+                        resource_group_ids: None,
+                    },
+                )
+                .await
+                .unwrap();
+            server.client_with(Credential::access_key(
+                &k.access_key_id,
+                &k.access_key_password,
+            ))
+        }
+    };
+    let writer = key(false).await;
+    let ids = crate::create(&writer, 1).await;
+    let groups = writer
+        .describe_resource_groups(&zec_sdk::model::Empty::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        groups.resource_groups[0].resource_group_id,
+        made.default_resource_group_id
+    );
+    let reader = key(true).await;
+    let seen = reader
+        .describe_instances_status(&DescribeInstancesStatusRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(seen.data_set[0].instance_id, ids[0]);
+    let refused = reader
+        .stop_instances(&InstanceBatchRequest {
+            instance_ids: Some(ids.clone()),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), "AUTHFAILURE_UNAUTHORIZED_OPERATION");
+    // The root account does not see them; a second account of the same name is refused.
+    let root_sees = root
+        .describe_instances_status(&DescribeInstancesStatusRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(root_sees.total_count, 0);
+    let again = root
+        .call_admin::<_, serde_json::Value>(
+            "CreateAccount",
+            &serde_json::json!({"name": "suite-1"}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(again.code(), "INVALID_PARAMETER_VALUE");
+    // Only a root key reaches the admin API.
+    let e = writer
+        .call_admin::<_, serde_json::Value>("CreateAccount", &serde_json::json!({"name": "x"}))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "AUTHFAILURE_UNAUTHORIZED_OPERATION");
+}

@@ -133,3 +133,39 @@ pub struct AccountNameRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
 }
+
+/// CreateAccount: a new account (with its default resource group).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateAccountRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CreateAccountResponse {
+    pub name: String,
+    /// The account's default resource group.
+    pub default_resource_group_id: String,
+}
+
+/// CreateAccessKey: a key of an account, read-only and/or limited to resource groups.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateAccessKeyRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_group_ids: Option<Vec<String>>,
+}
+
+/// The key's secret is answered once, as `zecd keys create` prints it once.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CreateAccessKeyResponse {
+    pub access_key_id: String,
+    pub access_key_password: String,
+}

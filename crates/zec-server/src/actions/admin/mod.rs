@@ -2,6 +2,8 @@
 //! fault rules, the state (export, import, reset of an account). Not the vendor's.
 
 pub mod advance_clock;
+pub mod create_access_key;
+pub mod create_account;
 pub mod create_faults;
 pub mod delete_faults;
 pub mod describe_clock;
