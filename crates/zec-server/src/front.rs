@@ -43,7 +43,29 @@ pub async fn api(
     let raw = uri.path().rsplit('/').next().unwrap_or_default();
     let service = percent_decode(raw).unwrap_or_else(|| raw.to_owned());
     let resolved = Service::from_path(&service);
-    serve(app, service, resolved, method, headers, body).await
+    serve(app, service, resolved, method, headers, body, None).await
+}
+
+/// `POST /console/api/v2/{service}`: the web console's calls, with its session in place of a
+/// signature, through the same front door (the same permissions, limits, faults, metrics).
+pub async fn console_api(
+    State(app): State<App>,
+    uri: Uri,
+    method: Method,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let raw = uri.path().rsplit('/').next().unwrap_or_default();
+    let service = percent_decode(raw).unwrap_or_else(|| raw.to_owned());
+    let resolved = if service == "admin" {
+        Some(Service::Admin)
+    } else {
+        Service::from_path(&service)
+    };
+    match crate::console::session_of(&app, &headers).await {
+        Ok(caller) => serve(app, service, resolved, method, headers, body, Some(caller)).await,
+        Err(e) => error_response(&new_request_id(), &e),
+    }
 }
 
 /// `POST /_zecd/api`: zecd's admin API, through the same front door.
@@ -54,7 +76,16 @@ pub async fn admin(
     body: Body,
 ) -> Response {
     let service = "_zecd".to_owned();
-    serve(app, service, Some(Service::Admin), method, headers, body).await
+    serve(
+        app,
+        service,
+        Some(Service::Admin),
+        method,
+        headers,
+        body,
+        None,
+    )
+    .await
 }
 
 /// `GET /_zecd/health`, `GET /_zecd/ready`, `GET /metrics`: other methods are refused in the
@@ -110,6 +141,7 @@ async fn serve(
     method: Method,
     headers: HeaderMap,
     body: Body,
+    session: Option<Caller>,
 ) -> Response {
     let started = Instant::now();
     let _in_flight = app.ops.metrics.as_ref().map(|m| m.begin());
@@ -128,6 +160,7 @@ async fn serve(
     let mut access = Access::default();
     let step = Step {
         app: &app,
+        session,
         service: &service,
         method: &method,
         headers: &headers,
@@ -180,6 +213,9 @@ async fn serve(
 /// What every step of one request shares.
 struct Step<'a> {
     app: &'a App,
+    /// A console session's caller: no signature is read (the console's requests carry its
+    /// session cookie instead).
+    session: Option<Caller>,
     service: &'a str,
     method: &'a Method,
     headers: &'a HeaderMap,
@@ -203,8 +239,13 @@ impl Step<'_> {
             limits.body_timeout,
         )
         .await?;
-        let now = wall_clock_millis().div_euclid(1000);
-        let caller = authenticate(&self.app.store, self.headers, &body, now).await?;
+        let caller = match &self.session {
+            Some(caller) => caller.clone(),
+            None => {
+                let now = wall_clock_millis().div_euclid(1000);
+                authenticate(&self.app.store, self.headers, &body, now).await?
+            }
+        };
         self.span.record("account", caller.account);
         self.span.record("credential", caller.credential.id());
         access.caller = Some(caller.clone());

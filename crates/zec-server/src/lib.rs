@@ -6,6 +6,7 @@
 pub mod actions;
 pub mod auth;
 pub mod config;
+pub mod console;
 mod front;
 pub mod net;
 pub mod ops;
@@ -80,6 +81,12 @@ pub fn router(app: App) -> Router {
         .route("/_zecd/health", any(front::health))
         .route("/_zecd/ready", any(front::ready))
         .route("/metrics", any(front::metrics))
+        .route("/console", axum::routing::get(console::index))
+        .route("/console/", axum::routing::get(console::index))
+        .route("/console/app.js", axum::routing::get(console::script))
+        .route("/console/app.css", axum::routing::get(console::style))
+        .route("/console/api/session", any(console::session))
+        .route("/console/api/v2/{service}", any(front::console_api))
         .fallback(front::not_found)
         .with_state(app)
 }

@@ -433,6 +433,10 @@ macro_rules! for_each_action {
             ResetAccount => reset_account, write,
                 $crate::model::AccountNameRequest => $crate::model::Empty,
                 required ["account"], version "2026-11-01";
+            /// zecd: every account and its access keys (no passwords).
+            DescribeAccounts => describe_accounts, read,
+                $crate::model::Empty => $crate::model::DescribeAccountsResponse,
+                required [], version "2026-11-01";
             /// zecd: a new account, with its default resource group.
             CreateAccount => create_account, write,
                 $crate::model::CreateAccountRequest => $crate::model::CreateAccountResponse,

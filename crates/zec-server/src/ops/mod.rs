@@ -31,6 +31,8 @@ pub struct Ops {
     pub metrics: Option<metrics::Metrics>,
     pub rate: Option<rate::RateLimits>,
     pub metrics_token: Option<String>,
+    /// The web console's sessions.
+    pub sessions: crate::console::Sessions,
 }
 
 impl Ops {
@@ -46,6 +48,7 @@ impl Ops {
             metrics: metrics.then(|| metrics::Metrics::new(store)),
             rate: rate::RateLimits::new(rate_limits),
             metrics_token,
+            sessions: Default::default(),
         }
     }
 

@@ -127,4 +127,14 @@ impl Directory {
     pub fn accounts(&self) -> impl Iterator<Item = &Account> {
         self.accounts.values()
     }
+
+    /// Every access key (secrets included: never answer them).
+    pub fn keys(&self) -> impl Iterator<Item = &Arc<AccessKey>> {
+        self.keys.values()
+    }
+
+    /// A token by its id (not its secret).
+    pub fn token_by_id(&self, id: &str) -> Option<Arc<Token>> {
+        self.tokens.values().find(|t| t.id == id).cloned()
+    }
 }

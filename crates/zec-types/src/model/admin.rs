@@ -169,3 +169,28 @@ pub struct CreateAccessKeyResponse {
     pub access_key_id: String,
     pub access_key_password: String,
 }
+
+/// DescribeAccounts: every account and its access keys (never their passwords).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DescribeAccountsResponse {
+    pub accounts: Vec<AccountInfo>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AccountInfo {
+    pub name: String,
+    pub create_time: String,
+    pub access_keys: Vec<AccessKeyInfo>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AccessKeyInfo {
+    pub access_key_id: String,
+    pub root: bool,
+    pub read_only: bool,
+    pub resource_group_ids: Vec<String>,
+    pub create_time: String,
+}

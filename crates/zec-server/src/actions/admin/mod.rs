@@ -6,6 +6,7 @@ pub mod create_access_key;
 pub mod create_account;
 pub mod create_faults;
 pub mod delete_faults;
+pub mod describe_accounts;
 pub mod describe_clock;
 pub mod describe_faults;
 pub mod export_state;
