@@ -8,6 +8,7 @@ mod database;
 mod filters;
 mod fleet;
 mod process;
+mod writes;
 mod wrk;
 
 use anyhow::{Result, bail};
@@ -29,6 +30,8 @@ struct Cli {
 enum Cmd {
     /// The DescribeInstancesStatus benchmark.
     DescribeStatus(Args),
+    /// The write benchmark: creates, then Stop/Start/Reboot in batches of 100.
+    Writes(writes::WriteArgs),
     /// Serve a fixed body of `size` bytes on `listen` (the ceiling; run by describe-status).
     Ceiling {
         #[arg(long)]
@@ -90,8 +93,8 @@ pub fn pinned(program: impl AsRef<std::ffi::OsStr>, server: bool) -> std::proces
     }
 }
 
-const KEY_ID: &str = "AKIDBENCH00000001";
-const KEY_PASSWORD: &str = "bench-password-0001";
+pub(crate) const KEY_ID: &str = "AKIDBENCH00000001";
+pub(crate) const KEY_PASSWORD: &str = "bench-password-0001";
 
 fn main() -> Result<()> {
     let cli = Cli::parse();
@@ -100,6 +103,18 @@ fn main() -> Result<()> {
         .build()?;
     match cli.command {
         Cmd::Ceiling { listen, size } => rt.block_on(ceiling::serve(&listen, size)),
+        Cmd::Writes(mut args) => {
+            let _ = CPUS.set((args.server_cpus.clone(), None));
+            let _database = match &args.database_url {
+                Some(url) => {
+                    let db = database::Scratch::create(url)?;
+                    args.zecd_args.push(format!("--database-url={}", db.url));
+                    Some(db)
+                }
+                None => None,
+            };
+            rt.block_on(writes::run(args))
+        }
         Cmd::DescribeStatus(mut args) => {
             let _ = CPUS.set((args.server_cpus.clone(), args.load_cpus.clone()));
             if args.replicas > 1 && args.database_url.is_none() {
@@ -118,7 +133,7 @@ fn main() -> Result<()> {
     }
 }
 
-fn client(addr: &str) -> Client {
+pub(crate) fn client(addr: &str) -> Client {
     let mut config = Config::local(addr);
     config.timeout = Duration::from_secs(120);
     Client::new(config, Credential::access_key(KEY_ID, KEY_PASSWORD))
@@ -348,7 +363,7 @@ async fn describe_status(args: Args) -> Result<()> {
     Ok(())
 }
 
-fn tempfile_dir() -> Result<PathBuf> {
+pub(crate) fn tempfile_dir() -> Result<PathBuf> {
     let dir = std::env::temp_dir().join(format!("zec-bench-{}", std::process::id()));
     if dir.exists() {
         std::fs::remove_dir_all(&dir)?;
@@ -379,7 +394,7 @@ async fn response(addr: &str, body: &str, headers: &[(String, String)]) -> Resul
     Ok(response.into_body().collect().await?.to_bytes())
 }
 
-async fn wait_running(api: &Client) -> Result<()> {
+pub(crate) async fn wait_running(api: &Client) -> Result<()> {
     loop {
         let deploying = api
             .describe_instances(&DescribeInstancesRequest {

@@ -38,15 +38,16 @@ impl Zecd {
 
     fn spawn(&mut self) -> Result<Duration> {
         let started = Instant::now();
+        // Deployments of a second, unless the run sets the phases itself.
+        let transitions: &[&str] = if self.args.iter().any(|a| a.starts_with("--transition")) {
+            &[]
+        } else {
+            &["--transition", "deploy=1s"]
+        };
         let mut child = crate::pinned(&self.bin, true)
-            .args([
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--transition",
-                "deploy=1s",
-                "--data-dir",
-            ])
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(transitions)
+            .arg("--data-dir")
             .arg(&self.data)
             .args(&self.args)
             .env("ZECD_ACCESS_KEY_ID", &self.key.0)
