@@ -64,9 +64,11 @@ def test_create_wait_and_stop(zec_client, zecd_admin):
     assert statuses(zec_client, ids)[ids[1]] == "RUNNING"
 
 
-def test_each_test_has_an_account_of_its_own(zec_client):
+def test_each_test_has_an_account_of_its_own(zec_client, zecd_admin, zecd_account):
     # Whatever other tests made is not here (--zecd-isolation=account, the default).
     assert statuses(zec_client, []) == {}
+    [mine] = [a for a in zecd_admin.accounts() if a["name"] == zecd_account.account]
+    assert [k["accessKeyId"] for k in mine["accessKeys"]] == [zecd_account.access_key_id]
 
 
 @pytest.mark.zecd(clock="manual", transitions={"deploy": "5s"})

@@ -140,6 +140,10 @@ class Admin:
 
     # ---- accounts and keys ----
 
+    def accounts(self) -> list:
+        """Every account and its access keys (ids and scopes, never a password)."""
+        return self.call("DescribeAccounts")["accounts"]
+
     def create_account(self, name: str) -> dict:
         """A new account: ``{"name", "defaultResourceGroupId"}``."""
         return self.call("CreateAccount", {"name": name})
