@@ -120,12 +120,15 @@ class Server:
             cmd += ["--listen-tls", "127.0.0.1:0", "--tls", "self-signed"]
         cmd += self.args
         env = {k: v for k, v in os.environ.items() if not k.startswith("ZECD_")}
+        env.update(self.env)
+        # The user's filter, if any (the environment's or `env`), plus what this class reads:
+        # the "listening" line of the zecd target.
+        log = self.env.get("ZECD_LOG", os.environ.get("ZECD_LOG", "info,zecd::access=off"))
         env.update({
             "ZECD_ACCESS_KEY_ID": self.credentials.access_key_id,
             "ZECD_ACCESS_KEY_PASSWORD": self.credentials.access_key_password,
-            "ZECD_LOG": env.get("ZECD_LOG", "info,zecd::access=off"),
+            "ZECD_LOG": f"{log},zecd=info",
         })
-        env.update(self.env)
         self._proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL,
                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                       text=True, start_new_session=True)

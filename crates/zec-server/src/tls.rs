@@ -161,7 +161,7 @@ fn private_dir(dir: &Path) -> Result<()> {
 /// A key file, readable by its owner only.
 fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
     let mut f = std::fs::OpenOptions::new()
         .write(true)
         .create(true)
@@ -169,6 +169,9 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
         .mode(0o600)
         .open(path)
         .with_context(|| format!("cannot write {}", path.display()))?;
+    // A file that was already there keeps its mode on open: narrowed too.
+    f.set_permissions(std::fs::Permissions::from_mode(0o600))
+        .with_context(|| format!("cannot make {} private", path.display()))?;
     f.write_all(bytes)
         .with_context(|| format!("cannot write {}", path.display()))
 }

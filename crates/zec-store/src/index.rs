@@ -126,6 +126,10 @@ impl crate::kinds::KindIndex<Instance> for InstanceIndex {
         self.group_size(account, group)
     }
 
+    fn by_public(&self, id: &str) -> Option<&Instance> {
+        zec_core::ids::parse_id(id).and_then(|o| self.by_id(o))
+    }
+
     fn each(&self, account: Option<AccountId>, f: &mut dyn FnMut(&Instance)) {
         self.instances
             .values()

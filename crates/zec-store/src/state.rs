@@ -129,16 +129,19 @@ impl Store {
                 )));
             }
         }
-        // Every document is read before anything changes.
+        // Every document is read before anything changes; an id is in the document once.
         let mut parsed = Vec::with_capacity(doc.accounts.len());
+        let mut seen = BTreeMap::new();
         for a in doc.accounts {
             let mut read = Read {
                 resources: a.resources,
                 docs: Parsed::default(),
                 error: None,
                 account: a.name.clone(),
+                seen: std::mem::take(&mut seen),
             };
             kinds::for_every_kind(&mut read);
+            seen = std::mem::take(&mut read.seen);
             if let Some(e) = read.error {
                 return Err(e);
             }
@@ -180,9 +183,13 @@ impl Store {
                 for (account, docs) in &jobs {
                     docs.check_ordinals(round, *account)?;
                 }
+                // Every account is cleared before any is filled, so that nothing one of them
+                // gives back is taken from another's new documents.
+                for (account, _) in &jobs {
+                    clear(round, *account, true);
+                }
                 let mut n = 0;
                 for (account, docs) in jobs {
-                    clear(round, account, true);
                     n += docs.install(round, account, shift);
                     crate::writer::groups::ensure_defaults(round, &[account])?;
                 }
@@ -277,10 +284,14 @@ impl<D: Stored> ParsedKind for Docs<D> {
 
     fn check_ordinals(&self, round: &Round<'_>, account: AccountId) -> Result<(), StoreError> {
         for d in &self.0 {
+            let other_account = |other: &D| other.account() != account;
             let taken = round
                 .get::<D>(d.ordinal())
                 .or_else(|| D::index(round.indexes).get(d.ordinal()).cloned())
-                .is_some_and(|other| other.account() != account);
+                .is_some_and(|o| other_account(&o))
+                || D::index(round.indexes)
+                    .by_public(&d.public_id())
+                    .is_some_and(other_account);
             if taken {
                 return Err(StoreError::Invalid(format!(
                     "{} `{}` belongs to another account here",
@@ -298,6 +309,9 @@ impl<D: Stored> ParsedKind for Docs<D> {
             d.set_account(account);
             d.shift_phase(shift);
             round.ids.observe(d.ordinal());
+            // What it holds (addresses) is taken now, as a new document's is when it is
+            // made; a failed round gives it back (`undo`).
+            d.hold(round.state, &round.core.catalog);
             round.schedule(&d);
             round.put(d);
         }
@@ -311,6 +325,8 @@ struct Read {
     docs: Parsed,
     error: Option<StoreError>,
     account: String,
+    /// Ids already read, of every account of the document, by kind.
+    seen: BTreeMap<&'static str, BTreeSet<u64>>,
 }
 
 impl ForKind for Read {
@@ -319,13 +335,13 @@ impl ForKind for Read {
             return;
         };
         let mut docs = Vec::with_capacity(values.len());
-        let mut seen = BTreeSet::new();
+        let seen = self.seen.entry(D::TABLE).or_default();
         for (n, v) in values.into_iter().enumerate() {
             match serde_json::from_value::<D>(v) {
                 Ok(d) if seen.insert(d.ordinal()) => docs.push(d),
                 Ok(d) => {
                     self.error.get_or_insert(StoreError::Invalid(format!(
-                        "account `{}`: {}[{n}]: `{}` is there twice",
+                        "account `{}`: {}[{n}]: `{}` is in the document twice",
                         zec_types::error::echo(&self.account),
                         D::TABLE,
                         d.public_id()

@@ -613,3 +613,50 @@ async fn the_admin_api_makes_accounts_and_scoped_keys_ready_at_once() {
         .unwrap_err();
     assert_eq!(e.code(), "AUTHFAILURE_UNAUTHORIZED_OPERATION");
 }
+
+#[tokio::test]
+async fn an_imported_state_holds_its_addresses_and_refuses_ids_twice() {
+    let server = Server::start();
+    let client = server.client();
+    crate::create(&client, 2).await;
+    let state: zec_sdk::Response<serde_json::Value> = client
+        .call_admin("ExportState", &serde_json::json!({"account": "default"}))
+        .await
+        .unwrap();
+    let doc = state.data["state"].clone();
+    // Imported over itself: the addresses are the imported instances' again, and a new
+    // instance gets another one.
+    let _: zec_sdk::Response<serde_json::Value> = client
+        .call_admin("ImportState", &serde_json::json!({"state": doc}))
+        .await
+        .unwrap();
+    crate::create(&client, 1).await;
+    let all = client
+        .describe_instances(&DescribeInstancesRequest::default())
+        .await
+        .unwrap();
+    let mut addresses: Vec<String> = all
+        .data_set
+        .iter()
+        .flat_map(|i| i.private_ip_addresses.clone())
+        .collect();
+    addresses.sort();
+    addresses.dedup();
+    assert_eq!(addresses.len(), 3, "{addresses:?}");
+    // The same instance under two accounts of one document is refused, and nothing changes.
+    let mut twice = doc.clone();
+    let mut other = twice["accounts"][0].clone();
+    other["name"] = "copy".into();
+    twice["accounts"].as_array_mut().unwrap().push(other);
+    let e = client
+        .call_admin::<_, serde_json::Value>("ImportState", &serde_json::json!({"state": twice}))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "INVALID_PARAMETER_VALUE");
+    assert!(e.to_string().contains("twice"), "{e}");
+    let after = client
+        .describe_instances(&DescribeInstancesRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(after.total_count, 3);
+}

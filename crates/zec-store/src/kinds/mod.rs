@@ -102,6 +102,8 @@ pub trait KindIndex<D>: Default + Send + Sync {
     fn in_group(&self, account: AccountId, group: &str) -> usize;
     /// Calls `f` with every document (of one account, or of all).
     fn each(&self, account: Option<AccountId>, f: &mut dyn FnMut(&D));
+    /// A document of any account by the id clients know it by.
+    fn by_public(&self, id: &str) -> Option<&D>;
 }
 
 /// A document's row as both backends keep it.

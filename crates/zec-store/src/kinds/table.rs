@@ -194,6 +194,10 @@ impl<D: Document> KindIndex<D> for Table<D> {
             .unwrap_or(0)
     }
 
+    fn by_public(&self, id: &str) -> Option<&D> {
+        self.by_public_id(id)
+    }
+
     fn each(&self, account: Option<AccountId>, f: &mut dyn FnMut(&D)) {
         match account {
             Some(a) => self.of_account(a).for_each(f),

@@ -7,6 +7,7 @@ const main = document.getElementById("main");
 const statusLine = document.getElementById("status");
 let me = null;          // the session: {account, credential, root, readOnly, resourceGroupIds}
 let poller = null;      // the live-status timer of the page shown
+let shown = 0;          // which navigation the page on screen belongs to
 
 // ---- small helpers ----
 
@@ -78,9 +79,18 @@ function confirmDialog(message) {
   });
 }
 
+// A page answers after its calls; one the user has since left must not replace the new one.
+function current(gen) { return gen === shown; }
+
 function show(...nodes) {
   main.replaceChildren(...nodes);
   main.focus();
+}
+
+function poll(gen, f) {
+  if (!current(gen)) return;
+  stopPolling();
+  poller = setInterval(f, POLL_MS);
 }
 
 // ---- session ----
@@ -175,6 +185,7 @@ function stopPolling() { if (poller) { clearInterval(poller); poller = null; } }
 
 async function route() {
   stopPolling();
+  shown += 1;
   if (!me) return showSignIn();
   renderChrome();
   const [page, id, more] = (location.hash.slice(2) || "instances").split("/");
@@ -198,10 +209,12 @@ async function route() {
 const filters = { zoneId: "", status: "", name: "", resourceGroupId: "", tag: "", pageNum: 1, pageSize: 20 };
 
 async function instancesPage() {
+  const gen = shown;
   const [zones, groups] = await Promise.all([
     zec("DescribeZones", {}).catch(() => ({ zoneSet: [] })),
     call("user", "DescribeResourceGroups", {}).catch(() => ({ resourceGroups: [] })),
   ]);
+  if (!current(gen)) return;
   const select = (name, label, options) => h("label", {}, label,
     h("select", { name }, h("option", { value: "" }, "Any"),
       options.map(([v, t]) => h("option", { value: v, selected: filters[name] === v }, t))));
@@ -241,8 +254,10 @@ function instanceQuery() {
 
 async function loadInstances(body) {
   stopPolling();
+  const gen = shown;
   let r;
   try { r = await zec("DescribeInstances", instanceQuery()); } catch (e) { body.replaceChildren(errorBox(e)); return; }
+  if (!current(gen)) return;
   const selected = new Set();
   const act = async (action, label, extra = {}) => {
     const ids = [...selected];
@@ -300,7 +315,7 @@ async function loadInstances(body) {
       }
     } catch (_) { /* the next tick tries again */ }
   }
-  poller = setInterval(refresh, POLL_MS);
+  poll(gen, refresh);
 }
 
 function kv(obj) {
@@ -330,6 +345,7 @@ function listTable(label, cols, rows, link) {
 }
 
 async function instancePage(id) {
+  const gen = shown;
   const r = await zec("DescribeInstances", { instanceIds: [id] });
   const i = r.dataSet[0];
   if (!i) return show(h("h1", {}, "Instance"), h("p", { class: "empty" }, `No instance ${id} (released, or not yours).`));
@@ -338,6 +354,7 @@ async function instancePage(id) {
     zec("DescribeDisks", { instanceId: id, pageSize: 100 }).catch(() => ({ dataSet: [] })),
     zec("DescribeEips", { instanceId: id, pageSize: 100 }).catch(() => ({ dataSet: [] })),
   ]);
+  if (!current(gen)) return;
   show(
     h("p", {}, h("a", { href: "#/instances" }, "← Instances")),
     h("h1", {}, i.instanceName, " ", statusCell),
@@ -348,13 +365,13 @@ async function instancePage(id) {
     listTable("Disks", RESOURCES.disks.cols, disks.dataSet, (d) => `#/disks/${d.diskId}`),
     h("h2", {}, "Elastic IPs"),
     listTable("Elastic IPs", RESOURCES.eips.cols, eips.dataSet, (e) => `#/eips/${e.eipId}`));
-  poller = setInterval(async () => {
+  poll(gen, async () => {
     try {
       const s = await zec("DescribeInstancesStatus", { instanceIds: [id] });
       const now = s.dataSet[0] ? s.dataSet[0].instanceStatus : "GONE";
       if (statusCell.textContent !== now) statusCell.replaceChildren(badge(now));
     } catch (_) { /* next tick */ }
-  }, POLL_MS);
+  });
 }
 
 async function createPage() {
@@ -420,7 +437,9 @@ async function createPage() {
 async function resourcesPage(kind) {
   const def = RESOURCES[kind];
   const params = def.paged ? { pageSize: 100 } : {};
+  const gen = shown;
   const r = await call(def.service, def.list, params, def.service === "zec" ? ZEC : undefined);
+  if (!current(gen)) return;
   show(h("h1", {}, def.title), listTable(def.title, def.cols, def.items(r), (x) => `#/${kind}/${encodeURIComponent(x[def.id])}`));
 }
 
