@@ -259,14 +259,7 @@ async fn sign_in(app: &App, body: &[u8]) -> Result<Caller, ApiError> {
         }
     };
     let key = key.ok_or_else(failed)?;
-    let equal = key.secret.len() == password.len()
-        && key
-            .secret
-            .bytes()
-            .zip(password.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
-    if !equal {
+    if !crate::ops::constant_time_eq(key.secret.as_bytes(), password.as_bytes()) {
         return Err(failed());
     }
     Ok(Caller {

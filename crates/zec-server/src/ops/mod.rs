@@ -131,7 +131,7 @@ pub async fn metrics(State(app): State<App>, headers: HeaderMap) -> Response {
 }
 
 /// Compares secrets without telling by timing how much of them matched.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }

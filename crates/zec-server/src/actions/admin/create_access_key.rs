@@ -4,35 +4,15 @@
 use crate::request::{Reply, VerifiedRequest};
 use crate::{App, store_error};
 use zec_store::Scope;
+use zec_types::ApiError;
 use zec_types::model::{CreateAccessKeyRequest, CreateAccessKeyResponse};
-use zec_types::{ApiError, ErrorCode};
 
 pub async fn handle(
     app: &App,
     _: &VerifiedRequest,
     r: CreateAccessKeyRequest,
 ) -> Result<Reply<CreateAccessKeyResponse>, ApiError> {
-    let name = r
-        .account
-        .as_deref()
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .ok_or_else(|| ApiError::missing("account"))?;
-    let account = app
-        .store
-        .directory()
-        .accounts()
-        .find(|a| a.name == name)
-        .map(|a| a.id)
-        .ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::InvalidParameterValue,
-                format!(
-                    "There is no account named `{}`.",
-                    zec_types::error::echo(name)
-                ),
-            )
-        })?;
+    let account = super::account_named(app, "account", &r.account)?;
     let scope = Scope {
         read_only: r.read_only.unwrap_or(false),
         groups: r.resource_group_ids.unwrap_or_default(),

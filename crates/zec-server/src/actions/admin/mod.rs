@@ -33,6 +33,33 @@ fn clock_info(app: &App) -> ClockInfo {
     }
 }
 
+/// The account a request names in `field` (trimmed; required), by name.
+fn account_named(
+    app: &App,
+    field: &str,
+    name: &Option<String>,
+) -> Result<zec_core::AccountId, zec_types::ApiError> {
+    let name = name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| zec_types::ApiError::missing(field))?;
+    app.store
+        .directory()
+        .accounts()
+        .find(|a| a.name == name)
+        .map(|a| a.id)
+        .ok_or_else(|| {
+            zec_types::ApiError::new(
+                zec_types::ErrorCode::InvalidParameterValue,
+                format!(
+                    "There is no account named `{}`.",
+                    zec_types::error::echo(name)
+                ),
+            )
+        })
+}
+
 /// Whether fault rules can name this action: any action of the vendor's services.
 pub fn known_action(name: &str) -> bool {
     Action::ALL
