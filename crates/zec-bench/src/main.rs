@@ -4,6 +4,8 @@
 //! p50/p99, the ratio to the ceiling, RSS, and the time to load and to restart.
 
 mod ceiling;
+mod chart;
+mod curve;
 mod database;
 mod filters;
 mod fleet;
@@ -30,6 +32,9 @@ struct Cli {
 enum Cmd {
     /// The DescribeInstancesStatus benchmark.
     DescribeStatus(Args),
+    /// The cost curve: every read and filter case at 1k, 10k, 100k and 1M instances, each
+    /// beside its ceiling, drawn as a chart.
+    Curve(curve::CurveArgs),
     /// The write benchmark: creates, then Stop/Start/Reboot in batches of 100.
     Writes(writes::WriteArgs),
     /// Serve a fixed body of `size` bytes on `listen` (the ceiling; run by describe-status).
@@ -103,6 +108,10 @@ fn main() -> Result<()> {
         .build()?;
     match cli.command {
         Cmd::Ceiling { listen, size } => rt.block_on(ceiling::serve(&listen, size)),
+        Cmd::Curve(args) => {
+            let _ = CPUS.set((args.server_cpus(), args.load_cpus()));
+            rt.block_on(curve::run(args))
+        }
         Cmd::Writes(mut args) => {
             let _ = CPUS.set((args.server_cpus.clone(), None));
             let _database = match &args.database_url {

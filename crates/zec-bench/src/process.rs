@@ -79,6 +79,11 @@ impl Zecd {
         Ok(started.elapsed())
     }
 
+    /// The process id of the running zecd.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(std::process::Child::id)
+    }
+
     /// Resident set size, KiB.
     pub fn rss_kib(&self) -> Result<u64> {
         let pid = self.child.as_ref().context("not running")?.id();

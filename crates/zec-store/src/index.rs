@@ -1,11 +1,14 @@
 //! The in-memory index every read is served from. For each account: every instance in creation
-//! order, and one ordered list per value of each filter DescribeInstances has (resource group,
-//! zone, image, type, type family, status, tag key, tag, name trigram), plus addresses. A query
-//! walks the shortest list its filters name, or, when one filter is all there is, goes straight
-//! to the page: paging and counts cost the page, not the account. Only the writer changes the
-//! index, and only with what has been committed to the durable store.
+//! order, and a compressed bitmap per value of each filter DescribeInstances has (resource
+//! group, zone, image, type, type family, status, tag key, tag, name trigram), plus addresses.
+//! A query ANDs the bitmaps its filters name, counts the result exactly and goes straight to
+//! the page: paging and counts cost the page and a few microseconds per million instances,
+//! not a walk of the account. Filters no bitmap answers exactly (explicit ids, a name
+//! substring, statuses while a phase is overdue) are checked on the candidates the bitmaps
+//! leave. Only the writer changes the index, and only with what has been committed to the
+//! durable store.
 
-use crate::ordered::OrderedIds;
+use crate::postings::Postings;
 use crate::query::{InstanceQuery, Listing, StatusRow, status_now};
 use std::collections::{BTreeSet, HashMap};
 use zec_core::{AccountId, Atom, Instance, Millis, Page, Target};
@@ -41,9 +44,8 @@ enum Key {
 
 #[derive(Debug, Default)]
 struct AccountIndex {
-    /// Ids in ascending order, which is creation order.
-    all: OrderedIds,
-    lists: Map<Key, OrderedIds>,
+    /// Every instance in creation order, and the instances under each filter value.
+    postings: Postings<Key>,
     /// Private and public IPv4 addresses.
     addresses: Map<u32, u64>,
     /// Instances whose phase ends in their removal: once due, they are no longer listed, even
@@ -90,20 +92,6 @@ fn addresses(i: &Instance) -> impl Iterator<Item = u32> {
 }
 
 impl AccountIndex {
-    fn list(&self, key: &Key) -> &OrderedIds {
-        static EMPTY: OrderedIds = OrderedIds::new();
-        self.lists.get(key).unwrap_or(&EMPTY)
-    }
-
-    fn unlist(&mut self, key: &Key, id: u64) {
-        if let Some(list) = self.lists.get_mut(key) {
-            list.remove(id);
-            if list.len() == 0 {
-                self.lists.remove(key);
-            }
-        }
-    }
-
     fn overdue(&self, now: Millis) -> bool {
         self.pending.first().is_some_and(|(due, _)| *due <= now)
     }
@@ -161,32 +149,37 @@ impl InstanceIndex {
     pub fn group_size(&self, account: AccountId, group: &str) -> usize {
         self.accounts
             .get(&account)
-            .map_or(0, |a| a.list(&Key::Group(Atom::new(group))).len())
+            .map_or(0, |a| a.postings.list_len(&Key::Group(Atom::new(group))))
     }
 
     /// Inserts or replaces an instance.
     pub fn upsert(&mut self, instance: Instance) {
         let id = instance.id;
         let acct = self.accounts.entry(instance.account).or_default();
-        let (old_keys, old_pending) = match self.instances.get(&id) {
+        let new_keys = keys(&instance);
+        let old_pending = match self.instances.get(&id) {
             Some(old) => {
                 for a in addresses(old) {
                     acct.addresses.remove(&a);
                 }
-                (keys(old), old.pending)
+                let old_keys = keys(old);
+                let gone: Vec<Key> = old_keys
+                    .iter()
+                    .filter(|k| !new_keys.contains(k))
+                    .cloned()
+                    .collect();
+                let added: Vec<Key> = new_keys
+                    .into_iter()
+                    .filter(|k| !old_keys.contains(k))
+                    .collect();
+                acct.postings.relist(id, gone, added);
+                old.pending
             }
             None => {
-                acct.all.insert(id);
-                (Vec::new(), None)
+                acct.postings.insert(id, new_keys);
+                None
             }
         };
-        let new_keys = keys(&instance);
-        for k in old_keys.iter().filter(|k| !new_keys.contains(k)) {
-            acct.unlist(k, id);
-        }
-        for k in new_keys.into_iter().filter(|k| !old_keys.contains(k)) {
-            acct.lists.entry(k).or_default().insert(id);
-        }
         for a in addresses(&instance) {
             acct.addresses.insert(a, id);
         }
@@ -211,10 +204,7 @@ impl InstanceIndex {
     pub fn remove(&mut self, id: u64) -> Option<Instance> {
         let instance = *self.instances.remove(&id)?;
         if let Some(acct) = self.accounts.get_mut(&instance.account) {
-            acct.all.remove(id);
-            for k in keys(&instance) {
-                acct.unlist(&k, id);
-            }
+            acct.postings.remove(id, keys(&instance));
             for a in addresses(&instance) {
                 acct.addresses.remove(&a);
             }
@@ -240,167 +230,150 @@ impl InstanceIndex {
         })
     }
 
-    /// Whole instances, for DescribeInstances.
+    /// Whole instances, for DescribeInstances: borrowed from the index, or settled copies of
+    /// those whose phase has ended since the writer last wrote them.
     pub fn list_instances(
         &self,
         account: AccountId,
         q: &InstanceQuery,
         page: Page,
         now: Millis,
-    ) -> Listing<Instance> {
+    ) -> Listing<std::borrow::Cow<'_, Instance>> {
         self.list(account, q, page, now, |i, status| {
-            let mut i = i.clone();
-            if i.status != status {
+            if i.status == status {
+                std::borrow::Cow::Borrowed(i)
+            } else {
+                let mut i = i.clone();
                 i.settle(now);
+                std::borrow::Cow::Owned(i)
             }
-            i
         })
     }
 
-    fn list<T>(
-        &self,
+    fn list<'a, T>(
+        &'a self,
         account: AccountId,
         q: &InstanceQuery,
         page: Page,
         now: Millis,
-        row: impl Fn(&Instance, InstanceStatus) -> T,
+        row: impl Fn(&'a Instance, InstanceStatus) -> T,
     ) -> Listing<T> {
         let Some(acct) = self.accounts.get(&account) else {
             return Listing::empty();
         };
         let plan = Plan::new(acct, q, now);
-        if let (Source::Lists(lists), false) = (&plan.source, plan.residual)
-            && lists.len() <= 1
-        {
-            let list = lists.first().copied().unwrap_or(&acct.all);
-            return self.page_of(acct, list, q, page, now, row);
-        }
-        // Walk the candidates in creation order, counting every match. Without residual
-        // filters the lists alone decide, and only the page's instances are looked at.
-        let gone = self.gone(acct, q, now);
-        let range = page.range(usize::MAX);
         let mut total = 0usize;
         let mut items = Vec::new();
-        let mut visit = |id: u64| {
-            if gone.binary_search(&id).is_ok() {
+        let keys = match plan.source {
+            Source::Ids(ids) => {
+                // Listed ids, or the owner of an address: each checked against the query.
+                let range = page.range(usize::MAX);
+                for id in ids {
+                    let Some(i) = self.get(account, id) else {
+                        continue;
+                    };
+                    let Some(status) = status_now(i, now) else {
+                        continue;
+                    };
+                    if !q.matches(i, status) {
+                        continue;
+                    }
+                    if range.contains(&total) {
+                        items.push(row(i, status));
+                    }
+                    total += 1;
+                }
+                return Listing {
+                    total: total as u64,
+                    items,
+                };
+            }
+            Source::Keys(keys) => keys,
+        };
+        let gone = self.gone(acct, q, now);
+        if !plan.residual {
+            // The bitmaps are the answer: counted exactly, and the page reached by position.
+            let (total, ids) = acct.postings.page(&keys, &gone, page.range(usize::MAX));
+            let items = ids
+                .into_iter()
+                .filter_map(|id| {
+                    let i = self.instances.get(&id)?;
+                    status_now(i, now).map(|s| row(i, s))
+                })
+                .collect();
+            return Listing {
+                total: total as u64,
+                items,
+            };
+        }
+        // Filters the bitmaps only narrow: each candidate checked, in creation order.
+        let range = page.range(usize::MAX);
+        acct.postings.each(&keys, &gone, |id| {
+            let Some(i) = self.get(account, id) else {
+                return;
+            };
+            let Some(status) = status_now(i, now) else {
+                return;
+            };
+            if !q.matches(i, status) {
                 return;
             }
-            if plan.residual {
-                let Some(i) = self.get(account, id) else {
-                    return;
-                };
-                let Some(status) = status_now(i, now) else {
-                    return;
-                };
-                if !q.matches(i, status) {
-                    return;
-                }
-                if range.contains(&total) {
-                    items.push(row(i, status));
-                }
-            } else if range.contains(&total) {
-                let i = &self.instances[&id];
-                if let Some(status) = status_now(i, now) {
-                    items.push(row(i, status));
-                }
+            if range.contains(&total) {
+                items.push(row(i, status));
             }
             total += 1;
-        };
-        match plan.source {
-            Source::Ids(ids) => ids.into_iter().for_each(&mut visit),
-            Source::Lists(lists) if lists.is_empty() => acct.all.iter().for_each(&mut visit),
-            Source::Lists(lists) => crate::ordered::intersect(&lists).for_each(&mut visit),
-        }
+        });
         Listing {
             total: total as u64,
             items,
         }
     }
 
-    /// Instances matching the query whose removal is due: no longer listed, even before the
-    /// writer deletes them. Sorted.
-    fn gone(&self, acct: &AccountIndex, q: &InstanceQuery, now: Millis) -> Vec<u64> {
-        let mut gone: Vec<u64> = acct
-            .purging
-            .iter()
-            .copied()
-            .filter(|id| {
-                self.instances
-                    .get(id)
-                    .is_some_and(|i| status_now(i, now).is_none() && q.matches(i, i.status))
-            })
-            .collect();
-        gone.sort_unstable();
-        gone
+    /// The account's instances whose removal is due by `now` (not yet written down).
+    pub fn purged_by(&self, account: AccountId, now: Millis) -> Vec<u64> {
+        self.accounts.get(&account).map_or_else(Vec::new, |acct| {
+            acct.purging
+                .iter()
+                .copied()
+                .filter(|id| {
+                    self.instances
+                        .get(id)
+                        .is_some_and(|i| status_now(i, now).is_none())
+                })
+                .collect()
+        })
     }
 
-    /// A page of a list that is exactly the answer, but for instances whose removal is due:
-    /// straight to the page, stepping over those.
-    fn page_of<T>(
-        &self,
-        acct: &AccountIndex,
-        list: &OrderedIds,
-        q: &InstanceQuery,
-        page: Page,
-        now: Millis,
-        row: impl Fn(&Instance, InstanceStatus) -> T,
-    ) -> Listing<T> {
-        let mut gone: Vec<u64> = acct
-            .purging
-            .iter()
-            .copied()
-            .filter(|id| {
+    /// Slots of the instances matching the query whose removal is due: no longer listed,
+    /// even before the writer deletes them.
+    fn gone(&self, acct: &AccountIndex, q: &InstanceQuery, now: Millis) -> roaring::RoaringBitmap {
+        acct.postings
+            .slots_of(acct.purging.iter().copied().filter(|id| {
                 self.instances
                     .get(id)
                     .is_some_and(|i| status_now(i, now).is_none() && q.matches(i, i.status))
-            })
-            .collect();
-        gone.sort_unstable();
-        let total = list.len() - gone.len();
-        let range = page.range(total);
-        // Position in `list` of the range.start-th listed instance.
-        let mut start = range.start;
-        for id in &gone {
-            if list.rank(*id) <= start {
-                start += 1;
-            } else {
-                break;
-            }
-        }
-        let items = list
-            .iter_from(start)
-            .filter(|id| gone.binary_search(id).is_err())
-            .take(range.len())
-            .filter_map(|id| {
-                let i = &self.instances[&id];
-                status_now(i, now).map(|s| row(i, s))
-            })
-            .collect();
-        Listing {
-            total: total as u64,
-            items,
-        }
+            }))
     }
 }
 
 /// Where a query's candidates come from.
-enum Source<'a> {
+enum Source {
     /// Listed ids (sorted, deduplicated), or the owners of an address.
     Ids(Vec<u64>),
-    /// The lists the filters name, to be intersected; none: every instance.
-    Lists(Vec<&'a OrderedIds>),
+    /// The filter values whose bitmaps are ANDed; none: every instance.
+    Keys(Vec<Key>),
 }
 
-struct Plan<'a> {
-    source: Source<'a>,
-    /// Whether each candidate must still be checked against the query (filters no list
-    /// answers exactly: explicit ids, addresses, name substrings, several allowed groups,
-    /// statuses while a phase is overdue).
+struct Plan {
+    source: Source,
+    /// Whether each candidate must still be checked against the query (filters no bitmap
+    /// answers exactly: name substrings, several allowed groups, statuses while a phase is
+    /// overdue, IPv6 addresses).
     residual: bool,
 }
 
-impl<'a> Plan<'a> {
-    fn new(acct: &'a AccountIndex, q: &InstanceQuery, now: Millis) -> Self {
+impl Plan {
+    fn new(acct: &AccountIndex, q: &InstanceQuery, now: Millis) -> Self {
         if let Some(ids) = &q.ids {
             let mut ids = ids.clone();
             ids.sort_unstable();
@@ -463,7 +436,7 @@ impl<'a> Plan<'a> {
         keys.sort_unstable();
         keys.dedup();
         Plan {
-            source: Source::Lists(keys.iter().map(|k| acct.list(k)).collect()),
+            source: Source::Keys(keys),
             residual,
         }
     }

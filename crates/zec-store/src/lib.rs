@@ -26,7 +26,7 @@ mod kinds;
 mod load;
 pub mod metrics;
 pub mod network;
-mod ordered;
+mod postings;
 mod query;
 mod shared;
 pub mod state;

@@ -343,6 +343,10 @@ impl Store {
             .indexes()
             .instances
             .list_instances(account, query, page, now))
+        .map(|l| Listing {
+            total: l.total,
+            items: l.items.into_iter().map(|i| i.into_owned()).collect(),
+        })
     }
 
     /// One instance of an account as it is now, if it exists.

@@ -149,6 +149,17 @@ impl<'a> View<'a> {
     }
 
     /// An instance's name, while it exists.
+    /// A page of the account's instances (DescribeInstances), borrowed from the index.
+    pub fn instances(
+        &self,
+        query: &crate::InstanceQuery,
+        page: Page,
+    ) -> Listing<std::borrow::Cow<'_, Instance>> {
+        self.indexes
+            .instances
+            .list_instances(self.account, query, page, self.now)
+    }
+
     pub fn instance_name(&self, id: u64) -> Option<&str> {
         self.indexes
             .instances
@@ -212,7 +223,15 @@ impl<'a> View<'a> {
         also: impl Fn(&Vpc) -> bool,
         page: Page,
     ) -> Listing<&Vpc> {
-        self.list(&self.shared_vpcs, &self.indexes.vpcs, filters, also, page)
+        let table = &self.indexes.vpcs;
+        self.list(
+            &self.shared_vpcs,
+            table,
+            filters,
+            Vec::new(),
+            Some(&also),
+            page,
+        )
     }
 
     pub fn subnets(
@@ -221,8 +240,8 @@ impl<'a> View<'a> {
         also: impl Fn(&Subnet) -> bool,
         page: Page,
     ) -> Listing<&Subnet> {
-        let shared = &self.core.shared.subnets;
-        self.list(shared, &self.indexes.subnets, filters, also, page)
+        let (shared, table) = (&self.core.shared.subnets, &self.indexes.subnets);
+        self.list(shared, table, filters, Vec::new(), Some(&also), page)
     }
 
     pub fn security_groups(
@@ -232,7 +251,8 @@ impl<'a> View<'a> {
         page: Page,
     ) -> Listing<&SecurityGroup> {
         let shared = &self.core.shared.security_groups;
-        self.list(shared, &self.indexes.security_groups, filters, also, page)
+        let table = &self.indexes.security_groups;
+        self.list(shared, table, filters, Vec::new(), Some(&also), page)
     }
 
     pub fn key_pairs(
@@ -241,27 +261,38 @@ impl<'a> View<'a> {
         also: impl Fn(&KeyPair) -> bool,
         page: Page,
     ) -> Listing<&KeyPair> {
-        self.list(&[], &self.indexes.key_pairs, filters, also, page)
+        let table = &self.indexes.key_pairs;
+        self.list(&[], table, filters, Vec::new(), Some(&also), page)
     }
 
+    /// The account's NICs under every filter that `also` (if any) accepts. Without `also`
+    /// the answer is counted from the bitmaps alone, at any size.
     pub fn nics(
         &self,
         filters: &Filters<'_>,
-        also: impl Fn(&Nic) -> bool,
+        also: Option<&dyn Fn(&Nic) -> bool>,
         page: Page,
     ) -> Listing<&Nic> {
-        let also = |n: &Nic| self.alive(n) && also(n);
-        self.list(&[], &self.indexes.nics, filters, also, page)
+        let table = &self.indexes.nics;
+        // A NIC exists until its instance's purge has come.
+        let mut gone: Vec<u64> = Vec::new();
+        for i in self.indexes.instances.purged_by(self.account, self.now) {
+            let id = i.to_string();
+            gone.extend(table.listed(self.account, "instanceId", &id).map(|n| n.id));
+        }
+        self.list(&[], table, filters, gone, also, page)
     }
 
+    /// The account's disks; see [`View::nics`].
     pub fn disks(
         &self,
         filters: &Filters<'_>,
-        also: impl Fn(&Disk) -> bool,
+        also: Option<&dyn Fn(&Disk) -> bool>,
         page: Page,
     ) -> Listing<&Disk> {
-        let also = |d: &Disk| d.life.at(self.now).is_some() && also(d);
-        self.list(&[], &self.indexes.disks, filters, also, page)
+        let table = &self.indexes.disks;
+        let gone = self.due_gone(table, |d: &Disk| d.life.at(self.now).is_some());
+        self.list(&[], table, filters, gone, also, page)
     }
 
     pub fn snapshots(
@@ -270,8 +301,9 @@ impl<'a> View<'a> {
         also: impl Fn(&Snapshot) -> bool,
         page: Page,
     ) -> Listing<&Snapshot> {
-        let also = |s: &Snapshot| s.status_at(self.now).is_some() && also(s);
-        self.list(&[], &self.indexes.snapshots, filters, also, page)
+        let table = &self.indexes.snapshots;
+        let gone = self.due_gone(table, |s: &Snapshot| s.status_at(self.now).is_some());
+        self.list(&[], table, filters, gone, Some(&also), page)
     }
 
     pub fn eips(
@@ -280,17 +312,30 @@ impl<'a> View<'a> {
         also: impl Fn(&Eip) -> bool,
         page: Page,
     ) -> Listing<&Eip> {
-        let also = |e: &Eip| e.life.at(self.now).is_some() && also(e);
-        self.list(&[], &self.indexes.eips, filters, also, page)
+        let table = &self.indexes.eips;
+        let gone = self.due_gone(table, |e: &Eip| e.life.at(self.now).is_some());
+        self.list(&[], table, filters, gone, Some(&also), page)
     }
 
-    /// The shared documents that match, then a page of the account's own.
+    /// The account's documents of a table whose phase has ended by now, leaving them not
+    /// `alive`: listed, but no longer there.
+    fn due_gone<D: Document>(&self, table: &Table<D>, alive: impl Fn(&D) -> bool) -> Vec<u64> {
+        table
+            .due_by(self.now)
+            .filter(|d| d.account() == self.account && !alive(d))
+            .map(Document::ordinal)
+            .collect()
+    }
+
+    /// The shared documents that match, then a page of the account's own, leaving out
+    /// `gone`.
     fn list<'v, D: Document>(
         &'v self,
         shared: &'v [D],
         table: &'v Table<D>,
         filters: &Filters<'_>,
-        also: impl Fn(&D) -> bool,
+        gone: Vec<u64>,
+        also: Option<&dyn Fn(&D) -> bool>,
         page: Page,
     ) -> Listing<&'v D> {
         let shared: Vec<&D> = shared
@@ -300,7 +345,7 @@ impl<'a> View<'a> {
                 filters
                     .iter()
                     .all(|(f, v)| keys.iter().any(|(kf, kv)| kf == f && kv == v))
-                    && (also)(d)
+                    && also.is_none_or(|also| also(d))
             })
             .collect();
         let range = page.range(usize::MAX);
@@ -308,7 +353,8 @@ impl<'a> View<'a> {
         let own = table.list_range(
             self.account,
             filters,
-            &also,
+            &gone,
+            also,
             range.start.saturating_sub(n)..range.end.saturating_sub(n),
         );
         let mut items: Vec<&D> = shared[range.start.min(n)..range.end.min(n)].to_vec();

@@ -1,22 +1,23 @@
 //! The generic index of a kind: every document by ordinal and by public id, each account's in
-//! creation order, one ordered list per `(field, value)` the kind is filtered by, and counts
-//! per resource group. A page and its total cost the page (one filter) or a walk of the
-//! shortest intersection (several), never the whole account.
+//! creation order with a compressed bitmap per `(field, value)` the kind is filtered by, and
+//! counts per resource group. A page and its total cost the page and an AND of bitmaps, never
+//! a walk of the account (unless a filter no bitmap answers is given: `also`).
 
 use super::{Document, KindIndex};
-use crate::ordered::{OrderedIds, intersect};
+use crate::postings::Postings;
 use crate::query::Listing;
-use std::collections::HashMap;
-use zec_core::AccountId;
+use std::collections::{BTreeSet, HashMap};
+use zec_core::{AccountId, Millis};
 
 type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 pub struct Table<D> {
     docs: Map<u64, D>,
     by_id: Map<Box<str>, u64>,
-    accounts: Map<AccountId, OrderedIds>,
-    lists: Map<(AccountId, &'static str, Box<str>), OrderedIds>,
+    accounts: Map<AccountId, Postings<(&'static str, Box<str>)>>,
     groups: Map<(AccountId, Box<str>), usize>,
+    /// Phases under way, by deadline: a document's liveness changes only when one ends.
+    dues: BTreeSet<(Millis, u64)>,
 }
 
 impl<D> Default for Table<D> {
@@ -25,8 +26,8 @@ impl<D> Default for Table<D> {
             docs: Map::default(),
             by_id: Map::default(),
             accounts: Map::default(),
-            lists: Map::default(),
             groups: Map::default(),
+            dues: BTreeSet::new(),
         }
     }
 }
@@ -45,7 +46,7 @@ impl<D: Document> Table<D> {
         self.accounts
             .get(&account)
             .into_iter()
-            .flat_map(|ids| ids.iter())
+            .flat_map(|p| p.all())
             .filter_map(|o| self.docs.get(&o))
     }
 
@@ -59,32 +60,40 @@ impl<D: Document> Table<D> {
         also: impl Fn(&D) -> bool,
         page: zec_core::Page,
     ) -> Listing<&'a D> {
-        self.list_range(account, filters, also, page.range(usize::MAX))
+        self.list_range(account, filters, &[], Some(&also), page.range(usize::MAX))
     }
 
-    /// Like [`Table::list`], for the positions `range` of the matching documents.
+    /// Like [`Table::list`], for the positions `range` of the matching documents, leaving out
+    /// `gone` (documents whose removal is due). Without `also` the bitmaps are the answer:
+    /// counted exactly and the page reached by position, whatever the account's size.
     pub fn list_range<'a>(
         &'a self,
         account: AccountId,
         filters: &[(&'static str, &str)],
-        also: impl Fn(&D) -> bool,
+        gone: &[u64],
+        also: Option<&dyn Fn(&D) -> bool>,
         range: std::ops::Range<usize>,
     ) -> Listing<&'a D> {
-        static EMPTY: OrderedIds = OrderedIds::new();
-        let Some(all) = self.accounts.get(&account) else {
+        let Some(postings) = self.accounts.get(&account) else {
             return Listing::empty();
         };
-        let lists: Vec<&OrderedIds> = filters
-            .iter()
-            .map(|(f, v)| {
-                self.lists
-                    .get(&(account, *f, Box::from(*v)))
-                    .unwrap_or(&EMPTY)
-            })
-            .collect();
+        let keys: Vec<(&'static str, Box<str>)> =
+            filters.iter().map(|(f, v)| (*f, Box::from(*v))).collect();
+        let gone = postings.slots_of(gone.iter().copied());
+        let Some(also) = also else {
+            let (total, ordinals) = postings.page(&keys, &gone, range);
+            let items = ordinals
+                .into_iter()
+                .filter_map(|o| self.docs.get(&o))
+                .collect();
+            return Listing {
+                total: total as u64,
+                items,
+            };
+        };
         let mut total = 0usize;
         let mut items = Vec::new();
-        let mut visit = |o: u64| {
+        postings.each(&keys, &gone, |o| {
             let Some(d) = self.docs.get(&o) else { return };
             if !also(d) {
                 return;
@@ -93,16 +102,19 @@ impl<D: Document> Table<D> {
                 items.push(d);
             }
             total += 1;
-        };
-        match lists.len() {
-            0 => all.iter().for_each(&mut visit),
-            1 => lists[0].iter().for_each(&mut visit),
-            _ => intersect(&lists).for_each(&mut visit),
-        }
+        });
         Listing {
             total: total as u64,
             items,
         }
+    }
+
+    /// Documents whose phase under way has ended by `now` (the writer has not written it
+    /// down yet): the only ones whose liveness may differ from what the lists say.
+    pub fn due_by(&self, now: Millis) -> impl Iterator<Item = &D> {
+        self.dues
+            .range(..=(now, u64::MAX))
+            .filter_map(|(_, o)| self.docs.get(o))
     }
 
     /// The account's documents listed under `(field, value)`, in creation order.
@@ -112,16 +124,17 @@ impl<D: Document> Table<D> {
         field: &'static str,
         value: &str,
     ) -> impl Iterator<Item = &D> {
-        self.lists
-            .get(&(account, field, Box::from(value)))
+        let key = (field, Box::from(value));
+        self.accounts
+            .get(&account)
             .into_iter()
-            .flat_map(|ids| ids.iter())
+            .flat_map(move |p| p.listed(&key))
             .filter_map(|o| self.docs.get(&o))
     }
 
     /// How many documents the account has.
     pub fn count(&self, account: AccountId) -> usize {
-        self.accounts.get(&account).map_or(0, |ids| ids.len())
+        self.accounts.get(&account).map_or(0, |p| p.len())
     }
 
     /// A document of any account, by the id clients know (ids are unique store-wide).
@@ -129,42 +142,81 @@ impl<D: Document> Table<D> {
         self.by_id.get(id).and_then(|o| self.docs.get(o))
     }
 
+    fn keys(d: &D) -> Vec<(&'static str, Box<str>)> {
+        d.keys()
+            .into_iter()
+            .map(|(f, v)| (f, v.into_boxed_str()))
+            .collect()
+    }
+
     fn unlist(&mut self, d: &D) {
-        let (account, ordinal) = (d.account(), d.ordinal());
-        if let Some(ids) = self.accounts.get_mut(&account) {
-            ids.remove(ordinal);
-        }
-        for (field, value) in d.keys() {
-            let key = (account, field, value.into_boxed_str());
-            if let Some(list) = self.lists.get_mut(&key) {
-                list.remove(ordinal);
-                if list.len() == 0 {
-                    self.lists.remove(&key);
-                }
+        let account = d.account();
+        if let Some(p) = self.accounts.get_mut(&account) {
+            p.remove(d.ordinal(), Self::keys(d));
+            if p.is_empty() {
+                self.accounts.remove(&account);
             }
         }
-        if let Some(g) = d.resource_group() {
-            let key = (account, Box::from(g));
-            if let Some(n) = self.groups.get_mut(&key) {
-                *n = n.saturating_sub(1);
-            }
+        self.count_group(d, false);
+        if let Some(due) = d.due() {
+            self.dues.remove(&(due, d.ordinal()));
         }
         self.by_id.remove(&*d.public_id());
     }
 
     fn enlist(&mut self, d: &D) {
-        let (account, ordinal) = (d.account(), d.ordinal());
-        self.accounts.entry(account).or_default().insert(ordinal);
-        for (field, value) in d.keys() {
-            self.lists
-                .entry((account, field, value.into_boxed_str()))
-                .or_default()
-                .insert(ordinal);
+        self.accounts
+            .entry(d.account())
+            .or_default()
+            .insert(d.ordinal(), Self::keys(d));
+        self.count_group(d, true);
+        if let Some(due) = d.due() {
+            self.dues.insert((due, d.ordinal()));
         }
-        if let Some(g) = d.resource_group() {
-            *self.groups.entry((account, Box::from(g))).or_default() += 1;
+        self.by_id.insert(d.public_id().into(), d.ordinal());
+    }
+
+    /// A document changed in place: its lists, group count and public id follow.
+    fn relist(&mut self, old: &D, new: &D) {
+        let (before, after) = (Self::keys(old), Self::keys(new));
+        let gone: Vec<_> = before
+            .iter()
+            .filter(|k| !after.contains(k))
+            .cloned()
+            .collect();
+        let added: Vec<_> = after.into_iter().filter(|k| !before.contains(k)).collect();
+        if let Some(p) = self.accounts.get_mut(&new.account()) {
+            p.relist(new.ordinal(), gone, added);
         }
-        self.by_id.insert(d.public_id().into(), ordinal);
+        if old.due() != new.due() {
+            if let Some(due) = old.due() {
+                self.dues.remove(&(due, old.ordinal()));
+            }
+            if let Some(due) = new.due() {
+                self.dues.insert((due, new.ordinal()));
+            }
+        }
+        if old.resource_group() != new.resource_group() {
+            self.count_group(old, false);
+            self.count_group(new, true);
+        }
+        if old.public_id() != new.public_id() {
+            self.by_id.remove(&*old.public_id());
+            self.by_id.insert(new.public_id().into(), new.ordinal());
+        }
+    }
+
+    fn count_group(&mut self, d: &D, add: bool) {
+        let Some(g) = d.resource_group() else { return };
+        let key = (d.account(), Box::from(g));
+        if add {
+            *self.groups.entry(key).or_default() += 1;
+        } else if let Some(n) = self.groups.get_mut(&key) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                self.groups.remove(&key);
+            }
+        }
     }
 }
 
@@ -174,10 +226,15 @@ impl<D: Document> KindIndex<D> for Table<D> {
     }
 
     fn upsert(&mut self, doc: D) {
-        if let Some(old) = self.docs.remove(&doc.ordinal()) {
-            self.unlist(&old);
+        match self.docs.remove(&doc.ordinal()) {
+            // Changed in place: it keeps its position in creation order.
+            Some(old) if old.account() == doc.account() => self.relist(&old, &doc),
+            Some(old) => {
+                self.unlist(&old);
+                self.enlist(&doc);
+            }
+            None => self.enlist(&doc),
         }
-        self.enlist(&doc);
         self.docs.insert(doc.ordinal(), doc);
     }
 

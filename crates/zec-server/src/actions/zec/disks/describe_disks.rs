@@ -46,8 +46,13 @@ pub async fn handle(
             && r.snapshot_ability.is_none_or(|a| a == d.snapshot_ability())
             && visible(&groups, &d.resource_group_id)
     };
+    // Without these the bitmaps alone answer, counted at any size.
+    let checked = r.disk_name.is_some()
+        || status.is_some()
+        || r.snapshot_ability.is_some()
+        || groups.is_some();
     let listing = match &ids {
-        None => view.disks(&filters, also, page),
+        None => view.disks(&filters, checked.then_some(&also as _), page),
         Some(ids) => {
             let mut picked: Vec<&Disk> = ids.iter().filter_map(|id| view.disk(id)).collect();
             picked.sort_by_key(|d| d.id);

@@ -31,16 +31,12 @@ pub async fn handle(
         Page::DEFAULT_SIZE
     };
     let page = Page::from_request(Some(r.page_size.unwrap_or(default_size)), r.page_num)?;
-    let listing = app
-        .store
-        .describe_instances(req.caller.account, &query, page)
-        .await
-        .map_err(store_error)?;
     let view = app
         .store
         .view(req.caller.account)
         .await
         .map_err(store_error)?;
+    let listing = view.instances(&query, page);
     Ok(Reply::Json(DescribeInstancesResponse {
         total_count: listing.total,
         data_set: listing
@@ -118,14 +114,7 @@ pub fn info(i: &Instance, group_name: &str, view: Option<&View<'_>>) -> Instance
                 .collect()
         })
         .unwrap_or_default();
-    let disks: Vec<zec_types::model::DiskInfo> = view
-        .map(|v| {
-            v.disks_of(i.id)
-                .into_iter()
-                .map(|d| crate::actions::zec::disks::info(v, d))
-                .collect()
-        })
-        .unwrap_or_default();
+    let disks: Vec<&zec_store::Disk> = view.map(|v| v.disks_of(i.id)).unwrap_or_default();
     let mut public: Vec<String> = i.public_ipv4.iter().map(|ip| ip.to_string()).collect();
     let mut private = vec![i.private_ipv4.to_string()];
     for n in &nics {
@@ -140,7 +129,7 @@ pub fn info(i: &Instance, group_name: &str, view: Option<&View<'_>>) -> Instance
             }
         }
     }
-    let primary = NicInfo {
+    let primary = || NicInfo {
         nic_id: i.nic_id.to_string(),
         name: format!("{}-nic", i.name),
         status: "USED".into(),
@@ -166,8 +155,12 @@ pub fn info(i: &Instance, group_name: &str, view: Option<&View<'_>>) -> Instance
         security_group_id: Some(i.security_group_id.to_string()).filter(|s| !s.is_empty()),
         tags: Tags::default(),
     };
-    let nics = if nics.is_empty() { vec![primary] } else { nics };
-    let system = disks.iter().find(|d| d.disk_type == "SYSTEM");
+    let nics = if nics.is_empty() {
+        vec![primary()]
+    } else {
+        nics
+    };
+    let system = disks.iter().find(|d| d.disk_type() == "SYSTEM");
     InstanceInfo {
         instance_id: id,
         instance_name: i.name.clone(),
@@ -182,24 +175,22 @@ pub fn info(i: &Instance, group_name: &str, view: Option<&View<'_>>) -> Instance
         status: i.status.as_str().to_owned(),
         system_disk: SystemDisk {
             disk_id: Some(i.system_disk.id.to_string()),
-            disk_size: Some(
-                system.map_or(i64::from(i.system_disk.size), |d| i64::from(d.disk_size)),
-            ),
+            disk_size: Some(system.map_or(i64::from(i.system_disk.size), |d| i64::from(d.size))),
             disk_category: Some(i.system_disk.category.to_string()),
             bursting_enabled: Some(i.system_disk.bursting),
         },
         data_disks: if view.is_some() {
             disks
                 .iter()
-                .filter(|d| d.disk_type == "DATA")
+                .filter(|d| d.disk_type() == "DATA")
                 .map(|d| InstanceDataDisk {
-                    disk_id: Some(d.disk_id.clone()),
-                    disk_name: Some(d.disk_name.clone()),
-                    disk_size: Some(i64::from(d.disk_size)),
+                    disk_id: Some(d.id.to_string()),
+                    disk_name: Some(d.name.clone()),
+                    disk_size: Some(i64::from(d.size)),
                     disk_amount: None,
                     portable: Some(d.portable),
-                    bursting_enabled: Some(d.bursting_enabled),
-                    disk_category: Some(d.disk_category.clone()),
+                    bursting_enabled: Some(d.bursting),
+                    disk_category: Some(d.category.clone()),
                 })
                 .collect()
         } else {

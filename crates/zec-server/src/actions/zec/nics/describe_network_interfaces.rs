@@ -48,8 +48,10 @@ pub async fn handle(
         .view(req.caller.account)
         .await
         .map_err(store_error)?;
+    // Without these the bitmaps alone answer, counted at any size.
+    let checked = status.is_some() || r.name.is_some() || groups.is_some();
     let listing = match &ids {
-        None => view.nics(&filters, also, page),
+        None => view.nics(&filters, checked.then_some(&also as _), page),
         Some(ids) => {
             let mut picked: Vec<&Nic> = ids.iter().filter_map(|id| view.nic(id)).collect();
             picked.sort_by_key(|n| n.id);
