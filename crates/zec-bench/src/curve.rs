@@ -96,7 +96,17 @@ pub async fn run(args: CurveArgs) -> Result<()> {
 async fn measure(curve: &CurveArgs, n: u64) -> Result<Size> {
     let args = &curve.run;
     let data = crate::tempfile_dir()?;
-    let mut zecd = Zecd::start(&args.zecd, &data, &args.zecd_args, KEY_ID, KEY_PASSWORD)?;
+    // On PostgreSQL, each size in a scratch database of its own.
+    let database = args
+        .database_url
+        .as_deref()
+        .map(crate::database::Scratch::create)
+        .transpose()?;
+    let mut zecd_args = args.zecd_args.clone();
+    if let Some(db) = &database {
+        zecd_args.push(format!("--database-url={}", db.url));
+    }
+    let mut zecd = Zecd::start(&args.zecd, &data, &zecd_args, KEY_ID, KEY_PASSWORD)?;
     let api = client(&zecd.addr);
     eprintln!("loading {n} instances ...");
     let started = Instant::now();
@@ -190,8 +200,14 @@ fn print(sizes: &[Size], base_kib: u64, args: &CurveArgs) {
     };
     println!();
     println!(
-        "Cost curve: wrk -t1 -c{} -d{}s per case on loopback, {pin}",
-        args.run.connections, args.run.duration
+        "Cost curve on {}: wrk -t1 -c{} -d{}s per case on loopback, {pin}",
+        if args.run.database_url.is_some() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        },
+        args.run.connections,
+        args.run.duration
     );
     for s in sizes {
         println!();

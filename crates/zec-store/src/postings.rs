@@ -13,6 +13,7 @@
 //! pass over the account's bitmaps.
 
 use roaring::RoaringBitmap;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::ops::Range;
@@ -27,23 +28,64 @@ const MIN_DENSE: u64 = 1024;
 const DENSITY: u64 = 64;
 
 /// The slots of one value: a Roaring bitmap, and a plain bitset beside it while it is dense.
+/// A value only one document has (an instance's id on its NIC and disks) keeps that slot
+/// alone: a bitmap of one costs a few hundred bytes.
 #[derive(Debug, Default)]
 struct Set {
+    single: Option<u32>,
+    /// Empty while `single` is set.
     bits: RoaringBitmap,
     dense: Option<Vec<u64>>,
 }
 
 impl Set {
+    fn len(&self) -> u64 {
+        if self.single.is_some() {
+            1
+        } else {
+            self.bits.len()
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.single.is_none() && self.bits.is_empty()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        self.single.into_iter().chain(self.bits.iter())
+    }
+
+    /// The slots as a bitmap (made for a single slot).
+    fn bitmap(&self) -> Cow<'_, RoaringBitmap> {
+        match self.single {
+            Some(s) => Cow::Owned(RoaringBitmap::from_iter([s])),
+            None => Cow::Borrowed(&self.bits),
+        }
+    }
+
     fn contains(&self, slot: u32) -> bool {
-        match &self.dense {
-            Some(words) => words
+        match (&self.dense, self.single) {
+            (Some(words), _) => words
                 .get(slot as usize / 64)
                 .is_some_and(|w| w & (1 << (slot % 64)) != 0),
-            None => self.bits.contains(slot),
+            (None, Some(s)) => s == slot,
+            (None, None) => self.bits.contains(slot),
         }
     }
 
     fn insert(&mut self, slot: u32, slots: usize) {
+        match self.single {
+            Some(s) if s == slot => return,
+            Some(s) => {
+                self.single = None;
+                self.bits.insert(s);
+            }
+            None if self.bits.is_empty() => {
+                self.single = Some(slot);
+                return;
+            }
+            None => {}
+        }
         self.bits.insert(slot);
         match &mut self.dense {
             Some(words) => {
@@ -63,6 +105,10 @@ impl Set {
     }
 
     fn remove(&mut self, slot: u32, slots: usize) {
+        if self.single == Some(slot) {
+            self.single = None;
+            return;
+        }
         self.bits.remove(slot);
         if let Some(words) = &mut self.dense {
             if let Some(w) = words.get_mut(slot as usize / 64) {
@@ -72,6 +118,10 @@ impl Set {
             if n < MIN_DENSE / 2 || n * DENSITY * 2 < slots as u64 {
                 self.dense = None;
             }
+        }
+        if self.bits.len() == 1 {
+            self.single = self.bits.min();
+            self.bits = RoaringBitmap::new();
         }
     }
 
@@ -157,9 +207,9 @@ enum Plan<'a> {
     /// A value no document holds.
     Empty,
     /// One value (or none: every document): its bitmap is the answer.
-    One(&'a RoaringBitmap),
+    One(Cow<'a, RoaringBitmap>),
     /// The rarest value's documents, each checked against the other values.
-    Walk(&'a RoaringBitmap, Vec<&'a Set>),
+    Walk(Cow<'a, RoaringBitmap>, Vec<&'a Set>),
     /// Every value dense: their bitsets ANDed word by word.
     Words(Vec<&'a [u64]>),
 }
@@ -175,7 +225,7 @@ impl<K: Hash + Eq> Postings<K> {
 
     /// How many documents are listed under `key`.
     pub fn list_len(&self, key: &K) -> usize {
-        self.lists.get(key).map_or(0, |s| s.bits.len() as usize)
+        self.lists.get(key).map_or(0, |s| s.len() as usize)
     }
 
     /// Adds a document, listed under `keys`; a document already here is relisted instead.
@@ -225,7 +275,7 @@ impl<K: Hash + Eq> Postings<K> {
         let n = self.ordinals.len();
         if let Some(set) = self.lists.get_mut(key) {
             set.remove(slot, n);
-            if set.bits.is_empty() {
+            if set.is_empty() {
                 self.lists.remove(key);
             }
         }
@@ -271,6 +321,7 @@ impl<K: Hash + Eq> Postings<K> {
         self.all = map(&self.all);
         for set in self.lists.values_mut() {
             set.bits = map(&set.bits);
+            set.single = set.single.map(|s| new_of_old[s as usize]);
             if set.dense.is_some() {
                 set.densify();
             }
@@ -288,14 +339,14 @@ impl<K: Hash + Eq> Postings<K> {
                 None => return Plan::Empty,
             }
         }
-        sets.sort_by_key(|s| s.bits.len());
+        sets.sort_by_key(|s| s.len());
         sets.dedup_by(|a, b| std::ptr::eq(*a, *b));
         match sets.as_slice() {
-            [] => Plan::One(&self.all),
-            [one] => Plan::One(&one.bits),
+            [] => Plan::One(Cow::Borrowed(&self.all)),
+            [one] => Plan::One(one.bitmap()),
             _ => match sets.iter().map(|s| s.dense.as_deref()).collect() {
                 Some(words) => Plan::Words(words),
-                None => Plan::Walk(&sets[0].bits, sets[1..].to_vec()),
+                None => Plan::Walk(sets[0].bitmap(), sets[1..].to_vec()),
             },
         }
     }
@@ -311,10 +362,10 @@ impl<K: Hash + Eq> Postings<K> {
         let mut out = Vec::new();
         let total = match self.plan(keys) {
             Plan::Empty => 0,
-            Plan::One(b) if gone.is_empty() => return self.page_of_one(b, range),
+            Plan::One(b) if gone.is_empty() => return self.page_of_one(&b, range),
             Plan::One(b) => {
                 // Documents whose removal is due are few: taken out of a copy.
-                let kept = b - gone;
+                let kept = &*b - gone;
                 return self.page_of_one(&kept, range);
             }
             Plan::Words(sets) => {
@@ -369,12 +420,14 @@ impl<K: Hash + Eq> Postings<K> {
         let total = b.len() as usize;
         let start = u32::try_from(range.start).ok().and_then(|n| b.select(n));
         let take = range.end.min(total).saturating_sub(range.start);
-        let out = start
-            .into_iter()
-            .flat_map(|s| b.range(s..))
-            .take(take)
-            .map(|s| self.ordinal(s))
-            .collect();
+        // Pushed one by one: collecting would ask the bitmap's iterator for its exact
+        // remaining length, a walk of every container after the page.
+        let mut out = Vec::with_capacity(take);
+        if let Some(start) = start {
+            for s in b.range(start..).take(take) {
+                out.push(self.ordinal(s));
+            }
+        }
         (total, out)
     }
 
@@ -440,7 +493,7 @@ impl<K: Hash + Eq> Postings<K> {
         self.lists
             .get(key)
             .into_iter()
-            .flat_map(|s| s.bits.iter())
+            .flat_map(|s| s.iter())
             .map(|s| self.ordinal(s))
     }
 }
@@ -543,6 +596,35 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Values one document has (an instance id on its NIC) keep that slot alone, and behave
+    /// like any other as documents come, go and share them.
+    #[test]
+    fn values_of_one_document() {
+        let mut p: Postings<u32> = Postings::default();
+        let none = RoaringBitmap::new();
+        for o in 1..=3_000u64 {
+            p.insert(o, [0, 1_000 + o as u32]);
+        }
+        assert_eq!(p.page([&1_500u32], &none, 0..5), (1, vec![500]));
+        assert_eq!(p.page([&0, &1_500u32], &none, 0..5), (1, vec![500]));
+        // A second document takes the value, then the first leaves it.
+        p.relist(2_000, [], [1_500u32]);
+        assert_eq!(p.page([&1_500u32], &none, 0..5), (2, vec![500, 2_000]));
+        p.remove(500, [0, 1_500u32]);
+        assert_eq!(p.page([&1_500u32], &none, 0..5), (1, vec![2_000]));
+        assert_eq!(p.list_len(&1_500), 1);
+        // An older document arrives: the account is renumbered, the single slot with it.
+        p.insert(0, [1_500u32]);
+        let mut each = Vec::new();
+        p.each([&1_500u32], &none, |o| each.push(o));
+        assert_eq!(each, [0, 2_000]);
+        p.remove(0, [1_500u32]);
+        p.remove(2_000, [0, 1_500u32, 3_000]);
+        assert_eq!(p.list_len(&1_500), 0);
+        assert_eq!(p.page([&1_500u32], &none, 0..5), (0, vec![]));
+        assert_eq!(p.page([&2_999u32], &none, 0..5), (1, vec![1_999]));
     }
 
     #[test]

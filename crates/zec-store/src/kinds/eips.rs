@@ -61,6 +61,7 @@ fn pool(catalog: &Catalog, region: &str) -> Option<zec_core::cidr::Ipv4Cidr> {
 impl Document for Eip {
     const KIND: KindId = KindId::Eip;
     const TABLE: &'static str = EIPS;
+    const ID_IS_ORDINAL: bool = true;
     fn ordinal(&self) -> u64 {
         self.id
     }

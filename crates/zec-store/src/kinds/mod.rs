@@ -53,6 +53,9 @@ pub trait Document: Clone + Serialize + DeserializeOwned + Send + Sync + 'static
     }
     /// The id clients know it by.
     fn public_id(&self) -> std::borrow::Cow<'_, str>;
+    /// Whether the id clients know is the ordinal's digits (no map from one to the other is
+    /// kept then).
+    const ID_IS_ORDINAL: bool = false;
     /// The values it is listed under (`(field, value)`), for the filters of its Describe.
     fn keys(&self) -> Vec<(&'static str, String)> {
         Vec::new()
@@ -148,6 +151,7 @@ pub trait Stored: Document {
     fn changes(c: &Changes) -> &BTreeMap<u64, Option<Self>>;
     fn changes_mut(c: &mut Changes) -> &mut BTreeMap<u64, Option<Self>>;
     fn index(i: &Indexes) -> &Self::Index;
+    fn index_mut(i: &mut Indexes) -> &mut Self::Index;
 }
 
 macro_rules! kinds {
@@ -184,6 +188,9 @@ macro_rules! kinds {
                 }
                 fn index(i: &Indexes) -> &Self::Index {
                     &i.$field
+                }
+                fn index_mut(i: &mut Indexes) -> &mut Self::Index {
+                    &mut i.$field
                 }
             }
         )*
@@ -351,19 +358,7 @@ fn install<D: Document, I: KindIndex<D>>(
 ) {
     for (ordinal, doc) in changes {
         match doc {
-            Some(d) => {
-                // What the version it replaces held is given back first (a NIC may have
-                // lost or gained addresses).
-                if let Some(old) = index.get(ordinal) {
-                    old.release(state, catalog);
-                }
-                d.hold(state, catalog);
-                if let Some(due) = d.due() {
-                    state.due.push(Reverse((due, D::KIND, ordinal)));
-                }
-                state.last_ordinal = state.last_ordinal.max(ordinal);
-                index.upsert(d);
-            }
+            Some(d) => install_one(index, d, state, catalog),
             None => {
                 if let Some(old) = index.remove(ordinal) {
                     old.release(state, catalog);
@@ -371,4 +366,25 @@ fn install<D: Document, I: KindIndex<D>>(
             }
         }
     }
+}
+
+/// Installs one document read from the database, keeping the shared state in step.
+pub(crate) fn install_one<D: Document, I: KindIndex<D>>(
+    index: &mut I,
+    d: D,
+    state: &mut State,
+    catalog: &Catalog,
+) {
+    let ordinal = d.ordinal();
+    // What the version it replaces held is given back first (a NIC may have lost or gained
+    // addresses).
+    if let Some(old) = index.get(ordinal) {
+        old.release(state, catalog);
+    }
+    d.hold(state, catalog);
+    if let Some(due) = d.due() {
+        state.due.push(Reverse((due, D::KIND, ordinal)));
+    }
+    state.last_ordinal = state.last_ordinal.max(ordinal);
+    index.upsert(d);
 }

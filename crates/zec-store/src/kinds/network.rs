@@ -274,6 +274,7 @@ impl Nic {
 impl Document for Nic {
     const KIND: KindId = KindId::Nic;
     const TABLE: &'static str = NICS;
+    const ID_IS_ORDINAL: bool = true;
     fn ordinal(&self) -> u64 {
         self.id
     }

@@ -94,6 +94,7 @@ impl Disk {
 impl Document for Disk {
     const KIND: KindId = KindId::Disk;
     const TABLE: &'static str = DISKS;
+    const ID_IS_ORDINAL: bool = true;
     fn ordinal(&self) -> u64 {
         self.id
     }
@@ -176,6 +177,7 @@ impl Snapshot {
 impl Document for Snapshot {
     const KIND: KindId = KindId::Snapshot;
     const TABLE: &'static str = SNAPSHOTS;
+    const ID_IS_ORDINAL: bool = true;
     fn ordinal(&self) -> u64 {
         self.id
     }

@@ -12,7 +12,8 @@ use zec_core::{AccountId, Millis};
 type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 pub struct Table<D> {
-    docs: Map<u64, D>,
+    /// Boxed: a hash table holds its values inline and sizes itself to a power of two.
+    docs: Map<u64, Box<D>>,
     by_id: Map<Box<str>, u64>,
     accounts: Map<AccountId, Postings<(&'static str, Box<str>)>>,
     groups: Map<(AccountId, Box<str>), usize>,
@@ -33,12 +34,13 @@ impl<D> Default for Table<D> {
 }
 
 impl<D: Document> Table<D> {
+    fn doc(&self, ordinal: u64) -> Option<&D> {
+        self.docs.get(&ordinal).map(|d| &**d)
+    }
+
     /// A document of the account, by the id clients know.
     pub fn by_id(&self, account: AccountId, id: &str) -> Option<&D> {
-        self.by_id
-            .get(id)
-            .and_then(|o| self.docs.get(o))
-            .filter(|d| d.account() == account)
+        self.by_public_id(id).filter(|d| d.account() == account)
     }
 
     /// The account's documents, in creation order.
@@ -47,7 +49,7 @@ impl<D: Document> Table<D> {
             .get(&account)
             .into_iter()
             .flat_map(|p| p.all())
-            .filter_map(|o| self.docs.get(&o))
+            .filter_map(|o| self.doc(o))
     }
 
     /// A page of the account's documents listed under every `(field, value)` given (all of
@@ -82,10 +84,7 @@ impl<D: Document> Table<D> {
         let gone = postings.slots_of(gone.iter().copied());
         let Some(also) = also else {
             let (total, ordinals) = postings.page(&keys, &gone, range);
-            let items = ordinals
-                .into_iter()
-                .filter_map(|o| self.docs.get(&o))
-                .collect();
+            let items = ordinals.into_iter().filter_map(|o| self.doc(o)).collect();
             return Listing {
                 total: total as u64,
                 items,
@@ -94,7 +93,7 @@ impl<D: Document> Table<D> {
         let mut total = 0usize;
         let mut items = Vec::new();
         postings.each(&keys, &gone, |o| {
-            let Some(d) = self.docs.get(&o) else { return };
+            let Some(d) = self.doc(o) else { return };
             if !also(d) {
                 return;
             }
@@ -114,7 +113,7 @@ impl<D: Document> Table<D> {
     pub fn due_by(&self, now: Millis) -> impl Iterator<Item = &D> {
         self.dues
             .range(..=(now, u64::MAX))
-            .filter_map(|(_, o)| self.docs.get(o))
+            .filter_map(|(_, o)| self.doc(*o))
     }
 
     /// The account's documents listed under `(field, value)`, in creation order.
@@ -129,7 +128,7 @@ impl<D: Document> Table<D> {
             .get(&account)
             .into_iter()
             .flat_map(move |p| p.listed(&key))
-            .filter_map(|o| self.docs.get(&o))
+            .filter_map(|o| self.doc(o))
     }
 
     /// How many documents the account has.
@@ -139,7 +138,12 @@ impl<D: Document> Table<D> {
 
     /// A document of any account, by the id clients know (ids are unique store-wide).
     pub fn by_public_id(&self, id: &str) -> Option<&D> {
-        self.by_id.get(id).and_then(|o| self.docs.get(o))
+        let ordinal = if D::ID_IS_ORDINAL {
+            zec_core::ids::parse_id(id)
+        } else {
+            self.by_id.get(id).copied()
+        };
+        ordinal.and_then(|o| self.doc(o))
     }
 
     fn keys(d: &D) -> Vec<(&'static str, Box<str>)> {
@@ -161,7 +165,9 @@ impl<D: Document> Table<D> {
         if let Some(due) = d.due() {
             self.dues.remove(&(due, d.ordinal()));
         }
-        self.by_id.remove(&*d.public_id());
+        if !D::ID_IS_ORDINAL {
+            self.by_id.remove(&*d.public_id());
+        }
     }
 
     fn enlist(&mut self, d: &D) {
@@ -173,7 +179,9 @@ impl<D: Document> Table<D> {
         if let Some(due) = d.due() {
             self.dues.insert((due, d.ordinal()));
         }
-        self.by_id.insert(d.public_id().into(), d.ordinal());
+        if !D::ID_IS_ORDINAL {
+            self.by_id.insert(d.public_id().into(), d.ordinal());
+        }
     }
 
     /// A document changed in place: its lists, group count and public id follow.
@@ -200,7 +208,7 @@ impl<D: Document> Table<D> {
             self.count_group(old, false);
             self.count_group(new, true);
         }
-        if old.public_id() != new.public_id() {
+        if !D::ID_IS_ORDINAL && old.public_id() != new.public_id() {
             self.by_id.remove(&*old.public_id());
             self.by_id.insert(new.public_id().into(), new.ordinal());
         }
@@ -222,7 +230,7 @@ impl<D: Document> Table<D> {
 
 impl<D: Document> KindIndex<D> for Table<D> {
     fn get(&self, ordinal: u64) -> Option<&D> {
-        self.docs.get(&ordinal)
+        self.doc(ordinal)
     }
 
     fn upsert(&mut self, doc: D) {
@@ -235,13 +243,13 @@ impl<D: Document> KindIndex<D> for Table<D> {
             }
             None => self.enlist(&doc),
         }
-        self.docs.insert(doc.ordinal(), doc);
+        self.docs.insert(doc.ordinal(), Box::new(doc));
     }
 
     fn remove(&mut self, ordinal: u64) -> Option<D> {
         let old = self.docs.remove(&ordinal)?;
         self.unlist(&old);
-        Some(old)
+        Some(*old)
     }
 
     fn in_group(&self, account: AccountId, group: &str) -> usize {
@@ -258,7 +266,7 @@ impl<D: Document> KindIndex<D> for Table<D> {
     fn each(&self, account: Option<AccountId>, f: &mut dyn FnMut(&D)) {
         match account {
             Some(a) => self.of_account(a).for_each(f),
-            None => self.docs.values().for_each(f),
+            None => self.docs.values().for_each(|d| f(d)),
         }
     }
 }

@@ -298,27 +298,23 @@ fn load_all(client: &mut impl GenericClient, catalog: &Catalog) -> DbResult<Load
             &[],
         )?
         .get(0);
-    let mut loaded = load(estimate.max(0.0) as usize, 0, catalog, |sink| {
-        let mut rows = client.query_raw(
-            "SELECT id, doc FROM instances WHERE doc IS NOT NULL ORDER BY id",
-            std::iter::empty::<i64>(),
-        )?;
-        while let Some(row) = rows.next()? {
-            if !sink(row.get(0), row.get(1)) {
-                break;
+    load(
+        estimate.max(0.0) as usize,
+        0,
+        catalog,
+        &mut |table, sink| {
+            let mut rows = client.query_raw(
+                &format!("SELECT id, doc FROM {table} WHERE doc IS NOT NULL ORDER BY id"),
+                std::iter::empty::<i64>(),
+            )?;
+            while let Some(row) = rows.next()? {
+                if !sink(row.get(0), row.get(1)) {
+                    break;
+                }
             }
-        }
-        Ok(())
-    })?;
-    for table in TABLES.iter().filter(|t| **t != kinds::instances::TABLE) {
-        let rows = read_rows(
-            client,
-            &format!("SELECT id, seq, doc FROM {table} WHERE doc IS NOT NULL ORDER BY id"),
-            None,
-        )?;
-        loaded.add_rows(table, rows, catalog)?;
-    }
-    Ok(loaded)
+            Ok(())
+        },
+    )
 }
 
 fn read_rows(

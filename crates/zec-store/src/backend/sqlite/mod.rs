@@ -8,7 +8,7 @@ use crate::backend::{Journal, Parts};
 use crate::core::CatchUp;
 use crate::directory::Directory;
 use crate::error::{DbResult, StoreError};
-use crate::kinds::{self, Changes, TABLES};
+use crate::kinds::{self, Changes};
 use crate::load::{Loaded, load};
 pub use admin::SqliteAdmin;
 use rusqlite::{Connection, OpenFlags, params};
@@ -218,12 +218,12 @@ fn load_all(conn: &Connection, catalog: &Catalog) -> DbResult<Loaded> {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
-    let mut loaded = load(
+    load(
         usize::try_from(count).unwrap_or(0),
         last_id,
         catalog,
-        |sink| {
-            let mut stmt = conn.prepare("SELECT id, doc FROM instances ORDER BY id")?;
+        &mut |table, sink| {
+            let mut stmt = conn.prepare(&format!("SELECT id, doc FROM {table} ORDER BY id"))?;
             let mut rows = stmt.query([])?;
             while let Some(row) = rows.next()? {
                 if !sink(row.get(0)?, row.get(1)?) {
@@ -232,13 +232,5 @@ fn load_all(conn: &Connection, catalog: &Catalog) -> DbResult<Loaded> {
             }
             Ok(())
         },
-    )?;
-    for table in TABLES.iter().filter(|t| **t != kinds::instances::TABLE) {
-        let rows: kinds::ReadRows = conn
-            .prepare(&format!("SELECT id, doc FROM {table} ORDER BY id"))?
-            .query_map([], |r| Ok((r.get::<_, i64>(0)? as u64, 0, Some(r.get(1)?))))?
-            .collect::<Result<_, _>>()?;
-        loaded.add_rows(table, rows, catalog)?;
-    }
-    Ok(loaded)
+    )
 }
