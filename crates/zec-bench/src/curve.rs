@@ -87,7 +87,10 @@ pub async fn run(args: CurveArgs) -> Result<()> {
     for &n in &args.sizes {
         sizes.push(measure(&args, n).await?);
     }
-    print(&sizes, base_kib, &args);
+    let table = print(&sizes, base_kib, &args);
+    print!("{table}");
+    std::fs::create_dir_all(args.chart.parent().unwrap_or(std::path::Path::new(".")))?;
+    std::fs::write(args.chart.with_extension("md"), &table)?;
     crate::chart::draw(&args.chart, &chart_series(&sizes))?;
     println!("\nchart: {}", args.chart.display());
     Ok(())
@@ -97,10 +100,11 @@ async fn measure(curve: &CurveArgs, n: u64) -> Result<Size> {
     let args = &curve.run;
     let data = crate::tempfile_dir()?;
     // On PostgreSQL, each size in a scratch database of its own.
+    // (The postgres client blocks: kept off the runtime's own threads.)
     let database = args
         .database_url
         .as_deref()
-        .map(crate::database::Scratch::create)
+        .map(|url| tokio::task::block_in_place(|| crate::database::Scratch::create(url)))
         .transpose()?;
     let mut zecd_args = args.zecd_args.clone();
     if let Some(db) = &database {
@@ -184,6 +188,7 @@ async fn measure(curve: &CurveArgs, n: u64) -> Result<Size> {
     let restart = zecd.restart()?;
     zecd.stop()?;
     let _ = std::fs::remove_dir_all(&data);
+    tokio::task::block_in_place(|| drop(database));
     Ok(Size {
         instances: n,
         rows,
@@ -193,7 +198,18 @@ async fn measure(curve: &CurveArgs, n: u64) -> Result<Size> {
     })
 }
 
-fn print(sizes: &[Size], base_kib: u64, args: &CurveArgs) {
+/// The tables, as markdown.
+fn print(sizes: &[Size], base_kib: u64, args: &CurveArgs) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    macro_rules! println {
+        () => {
+            out.push('\n')
+        };
+        ($($t:tt)*) => {{
+            let _ = writeln!(out, $($t)*);
+        }};
+    }
     let pin = match (&args.run.server_cpus, &args.run.load_cpus) {
         (Some(s), Some(l)) => format!("zecd and each ceiling pinned to CPU {s}, wrk to CPU {l}"),
         _ => "server and load unpinned".into(),
@@ -270,9 +286,10 @@ fn print(sizes: &[Size], base_kib: u64, args: &CurveArgs) {
         );
     }
     println!("(empty zecd: {} MiB)", base_kib / 1024);
+    out
 }
 
-fn chart_series(sizes: &[Size]) -> Vec<(String, Vec<(f64, f64)>)> {
+fn chart_series(sizes: &[Size]) -> Vec<crate::chart::Series> {
     let Some(first) = sizes.first() else {
         return Vec::new();
     };

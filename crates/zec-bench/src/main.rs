@@ -35,6 +35,14 @@ enum Cmd {
     /// The cost curve: every read and filter case at 1k, 10k, 100k and 1M instances, each
     /// beside its ceiling, drawn as a chart.
     Curve(curve::CurveArgs),
+    /// Redraw the cost curve's chart from the table `curve` wrote.
+    Chart {
+        /// The markdown table (`curve` writes it beside the chart, as .md).
+        #[arg(long, default_value = "docs/bench/curve.md")]
+        table: PathBuf,
+        #[arg(long, default_value = "docs/bench/curve.svg")]
+        out: PathBuf,
+    },
     /// The write benchmark: creates, then Stop/Start/Reboot in batches of 100.
     Writes(writes::WriteArgs),
     /// Serve a fixed body of `size` bytes on `listen` (the ceiling; run by describe-status).
@@ -108,6 +116,10 @@ fn main() -> Result<()> {
         .build()?;
     match cli.command {
         Cmd::Ceiling { listen, size } => rt.block_on(ceiling::serve(&listen, size)),
+        Cmd::Chart { table, out } => {
+            let text = std::fs::read_to_string(&table)?;
+            chart::draw(&out, &chart::series_from_table(&text)?)
+        }
         Cmd::Curve(args) => {
             let _ = CPUS.set((args.server_cpus(), args.load_cpus()));
             rt.block_on(curve::run(args))
