@@ -308,10 +308,13 @@ async fn read_body(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
+    let mut body = body;
     if declared.is_some_and(|n| n > limit as u64) {
+        // Read and dropped before answering, so that the client, still sending, gets the
+        // answer instead of a reset connection (nginx's lingering close).
+        discard(&mut body, pause).await;
         return Err(too_large(limit));
     }
-    let mut body = body;
     let mut first: Option<Bytes> = None;
     let mut rest: Vec<u8> = Vec::new();
     loop {
@@ -334,6 +337,7 @@ async fn read_body(
             rest.len()
         };
         if have + chunk.len() > limit {
+            discard(&mut body, pause).await;
             return Err(too_large(limit));
         }
         // One chunk, the usual case, is kept without a copy.
@@ -427,6 +431,21 @@ fn inject_faults(app: &App, action: Action) -> Result<(), ApiError> {
         return Err(e);
     }
     Ok(())
+}
+
+/// At most this much of a body too large to take is read and dropped before the answer.
+const DISCARD_AT_MOST: usize = 16 << 20;
+
+/// Reads and drops what is left of a body (at most [`DISCARD_AT_MOST`] bytes, each part within
+/// `pause`); beyond that the answer goes out and the connection is closed under the sender.
+async fn discard(body: &mut Body, pause: Duration) {
+    let mut dropped = 0usize;
+    while dropped <= DISCARD_AT_MOST {
+        match tokio::time::timeout(pause, body.frame()).await {
+            Ok(Some(Ok(frame))) => dropped += frame.data_ref().map_or(0, Bytes::len),
+            _ => return,
+        }
+    }
 }
 
 fn too_large(limit: usize) -> ApiError {
