@@ -262,53 +262,12 @@ impl InstanceIndex {
             return Listing::empty();
         };
         let plan = Plan::new(acct, q, now);
+        let range = page.range(usize::MAX);
         let mut total = 0usize;
         let mut items = Vec::new();
-        let keys = match plan.source {
-            Source::Ids(ids) => {
-                // Listed ids, or the owner of an address: each checked against the query.
-                let range = page.range(usize::MAX);
-                for id in ids {
-                    let Some(i) = self.get(account, id) else {
-                        continue;
-                    };
-                    let Some(status) = status_now(i, now) else {
-                        continue;
-                    };
-                    if !q.matches(i, status) {
-                        continue;
-                    }
-                    if range.contains(&total) {
-                        items.push(row(i, status));
-                    }
-                    total += 1;
-                }
-                return Listing {
-                    total: total as u64,
-                    items,
-                };
-            }
-            Source::Keys(keys) => keys,
-        };
-        let gone = self.gone(acct, q, now);
-        if !plan.residual {
-            // The bitmaps are the answer: counted exactly, and the page reached by position.
-            let (total, ids) = acct.postings.page(&keys, &gone, page.range(usize::MAX));
-            let items = ids
-                .into_iter()
-                .filter_map(|id| {
-                    let i = self.instances.get(&id)?;
-                    status_now(i, now).map(|s| row(i, s))
-                })
-                .collect();
-            return Listing {
-                total: total as u64,
-                items,
-            };
-        }
-        // Filters the bitmaps only narrow: each candidate checked, in creation order.
-        let range = page.range(usize::MAX);
-        acct.postings.each(&keys, &gone, |id| {
+        // A candidate no bitmap vouches for: checked against the query, counted, and kept
+        // if it falls on the page.
+        let mut check = |id: u64| {
             let Some(i) = self.get(account, id) else {
                 return;
             };
@@ -322,7 +281,36 @@ impl InstanceIndex {
                 items.push(row(i, status));
             }
             total += 1;
-        });
+        };
+        let keys = match plan.source {
+            // Listed ids, or the owner of an address.
+            Source::Ids(ids) => {
+                ids.into_iter().for_each(&mut check);
+                return Listing {
+                    total: total as u64,
+                    items,
+                };
+            }
+            Source::Keys(keys) => keys,
+        };
+        let gone = self.gone(acct, q, now);
+        if plan.residual {
+            // Filters the bitmaps only narrow: each candidate checked, in creation order.
+            acct.postings.each(&keys, &gone, &mut check);
+            return Listing {
+                total: total as u64,
+                items,
+            };
+        }
+        // The bitmaps are the answer: counted exactly, and the page reached by position.
+        let (total, ids) = acct.postings.page(&keys, &gone, range);
+        let items = ids
+            .into_iter()
+            .filter_map(|id| {
+                let i = self.instances.get(&id)?;
+                status_now(i, now).map(|s| row(i, s))
+            })
+            .collect();
         Listing {
             total: total as u64,
             items,
