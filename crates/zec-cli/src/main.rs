@@ -10,6 +10,7 @@ mod output;
 mod params;
 mod profile;
 mod spec;
+mod ssh;
 mod wait;
 
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
@@ -156,6 +157,7 @@ fn cli() -> Command {
             ),
     )
     .subcommand(Command::new("version").about("Print the version"))
+    .subcommand(ssh::command())
 }
 
 fn action_command(a: &ActionSpec) -> Command {
@@ -223,6 +225,12 @@ async fn run(m: &ArgMatches) -> Result<(), Failure> {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut cli(), "zec", &mut script);
             return emit(&String::from_utf8_lossy(&script));
+        }
+        ssh::COMMAND => {
+            let settings = profile::resolve(&flags(sm), |k| std::env::var(k).ok(), home())
+                .map_err(Failure::Usage)?;
+            let client = client(settings.config, settings.credential)?;
+            return ssh::run(&client, sm).await;
         }
         _ => {}
     }

@@ -56,6 +56,10 @@ pub struct Instance {
     pub depend_resource: bool,
 }
 
+/// The deadline of a phase held until a real guest reports (`--guests qemu`): never reached
+/// by any clock, so the phase ends only when the guest driver finishes it.
+pub const HELD: Millis = Millis::MAX;
+
 /// A phase under way: it shows `phase.status()` until `due`, then `outcome`.
 /// The outcome is decided when the phase begins, so that finishing it is a pure function of
 /// time and can happen exactly once, on any replica.
@@ -64,6 +68,13 @@ pub struct Pending {
     pub phase: Phase,
     pub due: Millis,
     pub outcome: Target,
+}
+
+impl Pending {
+    /// Whether the phase waits for a real guest rather than for its deadline.
+    pub const fn is_held(&self) -> bool {
+        self.due == HELD
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

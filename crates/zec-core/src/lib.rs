@@ -10,6 +10,7 @@ pub mod cidr;
 pub mod clock;
 pub mod create;
 pub mod faults;
+pub mod guest;
 pub mod ids;
 pub mod instance;
 pub mod keys;

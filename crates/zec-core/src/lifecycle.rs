@@ -279,6 +279,9 @@ pub mod table {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timings {
     durations: [Duration; 8],
+    /// Phases that end when the guest driver says so, not after their duration
+    /// (`--guests qemu`; see [`crate::guest`]).
+    held: [bool; 8],
     /// Of the other resources' phases ([`Step`]).
     steps: [Duration; 11],
 }
@@ -301,6 +304,7 @@ impl Default for Timings {
         }
         Self {
             durations,
+            held: [false; 8],
             steps: Step::ALL.map(Step::default_duration),
         }
     }
@@ -318,6 +322,25 @@ impl Timings {
 
     pub fn get(&self, phase: Phase) -> Duration {
         self.durations[phase as usize]
+    }
+
+    /// When a phase beginning at `now` ends: after its duration, or, for a held phase,
+    /// [`crate::instance::HELD`] (when the guest driver reports).
+    pub fn due(&self, phase: Phase, now: crate::Millis) -> crate::Millis {
+        if self.is_held(phase) {
+            crate::instance::HELD
+        } else {
+            now.saturating_add(self.millis(phase))
+        }
+    }
+
+    /// Makes a phase end when the guest driver reports, not after its duration.
+    pub fn hold(&mut self, phase: Phase) {
+        self.held[phase as usize] = true;
+    }
+
+    pub fn is_held(&self, phase: Phase) -> bool {
+        self.held[phase as usize]
     }
 
     pub fn set(&mut self, phase: Phase, d: Duration) {
@@ -375,12 +398,16 @@ impl std::fmt::Display for Timings {
             if i > 0 {
                 f.write_str(",")?;
             }
-            write!(
-                f,
-                "{}={}",
-                phase.name(),
-                humantime::format_duration(self.get(phase))
-            )?;
+            if self.is_held(phase) {
+                write!(f, "{}=guest", phase.name())?;
+            } else {
+                write!(
+                    f,
+                    "{}={}",
+                    phase.name(),
+                    humantime::format_duration(self.get(phase))
+                )?;
+            }
         }
         for step in Step::ALL {
             write!(

@@ -163,6 +163,49 @@ pub struct ServeArgs {
     #[arg(long, env = "ZECD_FAULTS")]
     pub faults: Option<PathBuf>,
 
+    /// What an instance is: `none` (the simulated lifecycle) or `qemu` (a real QEMU/KVM
+    /// virtual machine; needs /dev/kvm, QEMU and the image of scripts/guest-image).
+    #[arg(long, env = "ZECD_GUESTS", value_enum, default_value_t = GuestMode::None)]
+    pub guests: GuestMode,
+
+    /// With --guests qemu: the most instances (outside the recycle bin) this zecd holds;
+    /// beyond, OPERATION_DENIED_INSTANCE_QUOTA_EXCEED.
+    #[arg(long, env = "ZECD_GUESTS_MAX", default_value_t = 8,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub guests_max: u32,
+
+    /// With --guests qemu: the memory all guests may take together (e.g. 8GiB); beyond,
+    /// STOCK_INSUFFICIENT.
+    #[arg(long, env = "ZECD_GUESTS_MEMORY", default_value = "8GiB",
+          value_parser = zec_guest::budget::parse_size_mib)]
+    pub guests_memory: u64,
+
+    /// With --guests qemu: a machine gets its instance type's memory divided by this (at
+    /// least 128 MiB), so that large types fit a small host.
+    #[arg(long, env = "ZECD_GUESTS_MEMORY_SCALE", default_value_t = 16,
+          value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub guests_memory_scale: u32,
+
+    /// With --guests qemu: where the guest image is (default DATA_DIR/guests/images, where
+    /// `scripts/guest-image --data-dir DATA_DIR` builds it).
+    #[arg(long, env = "ZECD_GUESTS_IMAGES")]
+    pub guests_images: Option<PathBuf>,
+
+    /// With --guests qemu: how guests' CPUs run: `kvm`, `tcg` (QEMU's emulation: no KVM
+    /// needed, slower), or `auto`: KVM, unless this host's KVM is PVM (which runs no stock
+    /// kernel), then TCG. Without /dev/kvm, only `tcg` starts.
+    #[arg(long, env = "ZECD_GUESTS_ACCEL", value_enum, default_value_t = GuestAccel::Auto)]
+    pub guests_accel: GuestAccel,
+
+    /// With --guests qemu: the QEMU to run.
+    #[arg(long, env = "ZECD_GUESTS_QEMU", default_value = "qemu-system-x86_64")]
+    pub guests_qemu: PathBuf,
+
+    /// With --guests qemu: how long a guest may take to boot before it is given up
+    /// (CREATE_FAILED, or STOPPED).
+    #[arg(long, env = "ZECD_GUESTS_BOOT_TIMEOUT", default_value = "120s", value_parser = parse_timeout)]
+    pub guests_boot_timeout: Duration,
+
     /// An access key id the default account must have, as a root key (with the password).
     #[arg(long, env = "ZECD_ACCESS_KEY_ID", requires = "access_key_password")]
     pub access_key_id: Option<String>,
@@ -264,6 +307,19 @@ impl ServeArgs {
 pub enum ClockMode {
     System,
     Manual,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GuestAccel {
+    Auto,
+    Kvm,
+    Tcg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GuestMode {
+    None,
+    Qemu,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -30,6 +30,8 @@ pub struct App {
     pub manual_clock: Option<Arc<ManualClock>>,
     /// Health, metrics, request limits, draining.
     pub ops: Arc<ops::Ops>,
+    /// The guest driver, with `--guests qemu`.
+    pub guests: Option<zec_guest::Guests>,
 }
 
 impl App {
@@ -44,7 +46,14 @@ impl App {
             limits: Arc::new(limits),
             manual_clock,
             ops: Arc::new(ops),
+            guests: None,
         }
+    }
+
+    /// With real guests (`--guests qemu`).
+    pub fn with_guests(mut self, guests: Option<zec_guest::Guests>) -> Self {
+        self.guests = guests;
+        self
     }
 
     /// The fault rules (shared with the store, which consults them when phases begin).

@@ -9,7 +9,8 @@ use zec_core::faults::Faults;
 use zec_core::{Catalog, Clock, ManualClock, SystemClock};
 use zec_server::actions::known_action;
 use zec_server::config::{
-    AccountsCommand, Cli, ClockMode, Command, CredentialCommand, LogFormat, ServeArgs,
+    AccountsCommand, Cli, ClockMode, Command, CredentialCommand, GuestAccel, GuestMode, LogFormat,
+    ServeArgs,
 };
 use zec_server::net::{self, NetLimits};
 use zec_server::ops::Ops;
@@ -229,11 +230,47 @@ fn serve(args: ServeArgs) -> Result<()> {
         Some(c) => c.clone(),
         None => Arc::new(SystemClock),
     };
+    let guests = match args.guests {
+        GuestMode::None => None,
+        GuestMode::Qemu => Some(
+            zec_guest::Guests::open(zec_guest::Config {
+                images: args
+                    .guests_images
+                    .clone()
+                    .unwrap_or_else(|| args.data.data_dir.join("guests").join("images")),
+                dir: args.data.data_dir.join("guests"),
+                qemu: args.guests_qemu.clone(),
+                qemu_img: "qemu-img".into(),
+                budget: zec_guest::Budget {
+                    max_guests: args.guests_max as usize,
+                    memory_mib: args.guests_memory,
+                },
+                memory_scale: args.guests_memory_scale,
+                boot_timeout: args.guests_boot_timeout,
+                stop_timeout: std::time::Duration::from_secs(60),
+                accel: match args.guests_accel {
+                    GuestAccel::Auto => None,
+                    GuestAccel::Kvm => Some(zec_guest::Accel::Kvm),
+                    GuestAccel::Tcg => Some(zec_guest::Accel::Tcg),
+                },
+            })
+            .map_err(anyhow::Error::msg)?,
+        ),
+    };
+    let mut timings = args.transition;
+    if guests.is_some() {
+        // What a machine does ends when the machine has done it.
+        for phase in zec_core::Phase::ALL {
+            if zec_core::guest::held_by_guest(phase) {
+                timings.hold(phase);
+            }
+        }
+    }
     let store = Store::open(
         &backend,
         StoreOptions {
             clock,
-            timings: args.transition,
+            timings,
             catalog: Arc::new(catalog),
             faults: Arc::new(std::sync::Mutex::new(faults)),
             pg: zec_store::PgSettings {
@@ -252,7 +289,7 @@ fn serve(args: ServeArgs) -> Result<()> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?
-        .block_on(run(args, backend, store, manual_clock))
+        .block_on(run(args, backend, store, manual_clock, guests))
 }
 
 async fn run(
@@ -260,6 +297,7 @@ async fn run(
     backend: zec_store::Backend,
     store: Store,
     manual_clock: Option<Arc<ManualClock>>,
+    guests: Option<zec_guest::Guests>,
 ) -> Result<()> {
     if manual_clock.is_some() {
         // Written down at once, so that a restart resumes from here even if the clock was
@@ -281,7 +319,11 @@ async fn run(
         },
         manual_clock,
         ops,
-    );
+    )
+    .with_guests(guests.clone());
+    if let Some(guests) = &guests {
+        guests.start(store.clone()).await;
+    }
     // Signal handlers go in before anyone can know where we listen, so that a signal is
     // always a graceful stop; from the signal on, the replica is not ready.
     let stop = {
@@ -345,7 +387,11 @@ async fn run(
             .map_or_else(net::default_max_connections, |n| n as usize),
     };
     tracing::debug!(?limits, "connection limits");
-    net::serve(listeners, router(app), limits, stop, args.shutdown_timeout).await?;
+    let served = net::serve(listeners, router(app), limits, stop, args.shutdown_timeout).await;
+    if let Some(guests) = &guests {
+        guests.shutdown().await;
+    }
+    served?;
     store.close().await;
     tracing::info!("zecd stopped");
     Ok(())

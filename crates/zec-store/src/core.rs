@@ -44,6 +44,9 @@ pub(crate) struct Core {
     pub shared: crate::shared::Shared,
     pub faults: Arc<Mutex<Faults>>,
     pub metrics: crate::metrics::StoreMetrics,
+    /// Bumped whenever the indexes change (this replica's rounds, other replicas' commits),
+    /// for watchers such as the guest driver.
+    pub version: tokio::sync::watch::Sender<u64>,
 }
 
 /// What another replica committed, or the whole store read again.
@@ -90,6 +93,7 @@ impl Core {
             .unwrap_or_else(|e| e.into_inner())
             .apply(changes);
         state.applied = state.applied.max(seq);
+        self.version.send_modify(|v| *v += 1);
     }
 
     /// Applies what other replicas committed. Returns whether it added a deadline earlier than
@@ -119,6 +123,7 @@ impl Core {
                 tracing::warn!(seq, "fell behind the shared log; reloaded everything");
             }
         }
+        self.version.send_modify(|v| *v += 1);
         match (earliest, state.earliest_due()) {
             (_, None) => false,
             (None, Some(_)) => true,

@@ -91,6 +91,7 @@ impl Store {
             catalog: options.catalog,
             faults: options.faults,
             metrics: Default::default(),
+            version: tokio::sync::watch::Sender::new(0),
         });
         let writer = Writer {
             journal,
@@ -398,6 +399,46 @@ impl Store {
             change,
             scope,
             reply,
+        })
+        .await
+    }
+
+    /// Every instance of every account, as it is now (due phases settled); for the guest
+    /// driver, whose fleets are small.
+    pub fn all_instances(&self) -> Vec<Instance> {
+        use crate::kinds::KindIndex;
+        let now = self.now();
+        let mut all = Vec::new();
+        self.core().indexes().instances.each(None, &mut |i| {
+            if i.status_at(now).is_some() {
+                let mut i = i.clone();
+                i.settle(now);
+                all.push(i);
+            }
+        });
+        all
+    }
+
+    /// A key pair of the account, by id.
+    pub fn key_pair(&self, account: AccountId, id: &str) -> Option<crate::kinds::KeyPair> {
+        self.core().indexes().key_pairs.by_id(account, id).cloned()
+    }
+
+    /// Changes whenever what this replica knows changes (its own writes, other replicas'
+    /// commits, phases settled).
+    pub fn watch(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.core().version.subscribe()
+    }
+
+    /// News from a real guest: the lifecycle of `zec_core::guest` applied to the instance at
+    /// this moment. Returns the status afterwards (`None`: no such instance).
+    pub async fn guest_event(
+        &self,
+        id: u64,
+        event: zec_core::guest::GuestEvent,
+    ) -> Result<Option<zec_types::InstanceStatus>, StoreError> {
+        self.run(1, move |round| {
+            crate::writer::instances::guest_event(round, id, event)
         })
         .await
     }

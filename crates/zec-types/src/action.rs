@@ -446,6 +446,15 @@ macro_rules! for_each_action {
             CreateAccessKey => create_access_key, write,
                 $crate::model::CreateAccessKeyRequest => $crate::model::CreateAccessKeyResponse,
                 required ["account"], version "2026-11-01";
+            /// zecd: the real machines behind instances (--guests qemu): state, process, SSH
+            /// port, memory.
+            DescribeGuests => describe_guests, read,
+                $crate::model::DescribeGuestsRequest => $crate::model::DescribeGuestsResponse,
+                required [], version "2026-11-01";
+            /// zecd: the end of a real guest's serial console.
+            DescribeGuestConsole => describe_guest_console, read,
+                $crate::model::DescribeGuestConsoleRequest => $crate::model::DescribeGuestConsoleResponse,
+                required ["instanceId"], version "2026-11-01";
         }
         }
     };

@@ -352,3 +352,39 @@ async fn the_clock_only_moves_when_manual_and_only_for_the_root_key() {
         ("AUTHFAILURE_UNAUTHORIZED_OPERATION", Some(401))
     );
 }
+
+#[tokio::test]
+async fn without_real_guests_there_are_no_machines_and_no_consoles() {
+    let server = Server::start();
+    let c = server.client();
+    let id = &create(&c, 1).await[0];
+    let guests: zec_sdk::Response<DescribeGuestsResponse> = c
+        .call_admin(
+            "DescribeGuests",
+            &serde_json::json!({ "instanceIds": [id] }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(guests.driver, "none");
+    assert!(guests.guest_set.is_empty());
+    let e = c
+        .call_admin::<_, serde_json::Value>(
+            "DescribeGuestConsole",
+            &serde_json::json!({ "instanceId": id }),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "INVALID_PARAMETER_VALUE");
+    let e = c
+        .call_admin::<_, serde_json::Value>("DescribeGuestConsole", &serde_json::json!({}))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "MISSING_PARAMETER");
+    // Another account's key may not look.
+    let other = server.new_account("other");
+    let e = other
+        .call_admin::<_, serde_json::Value>("DescribeGuests", &serde_json::json!({}))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "AUTHFAILURE_UNAUTHORIZED_OPERATION");
+}

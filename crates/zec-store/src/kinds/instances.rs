@@ -38,7 +38,7 @@ impl Document for Instance {
     }
 
     fn shift_phase(&mut self, by: Millis) {
-        if let Some(p) = &mut self.pending {
+        if let Some(p) = self.pending.as_mut().filter(|p| !p.is_held()) {
             p.due = p.due.saturating_add(by);
         }
     }
@@ -48,7 +48,8 @@ impl Document for Instance {
     }
 
     fn due(&self) -> Option<Millis> {
-        self.pending.map(|p| p.due)
+        // A held phase has no deadline to wait for: the guest driver ends it.
+        self.pending.filter(|p| !p.is_held()).map(|p| p.due)
     }
 
     fn settle(&mut self, now: Millis) -> Settled {

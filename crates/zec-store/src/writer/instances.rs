@@ -9,6 +9,7 @@ use crate::kinds::{Disk, Nic};
 use crate::{Created, Operated};
 use zec_core::Life;
 use zec_core::create::{Allocation, CreatePlan};
+use zec_core::guest::{GuestEffect, GuestEvent, on_guest};
 use zec_core::lifecycle::{Effect, apply};
 use zec_core::rules;
 use zec_core::{AccountId, Atom, Change, Instance, Operation, Phase, Target};
@@ -72,7 +73,7 @@ pub(crate) fn operate(round: &mut Round<'_>, o: Operate<'_>) -> Result<Operated,
                     network::sync_primary_nic(round, &instance);
                 }
                 if let Effect::Begin(phase) = effect {
-                    let due = now.saturating_add(round.core.timings.millis(phase));
+                    let due = round.core.timings.due(phase, now);
                     let outcome = outcome(round, phase, &instance);
                     instance.begin(phase, now, due, outcome);
                     round.schedule(&instance);
@@ -86,6 +87,45 @@ pub(crate) fn operate(round: &mut Round<'_>, o: Operate<'_>) -> Result<Operated,
         order_number: round.next_id(),
         outcomes,
     })
+}
+
+/// News from a real guest about instance `id` ([`zec_core::guest::on_guest`]). Returns the
+/// status afterwards; `None` if there is no such instance (any more).
+pub(crate) fn guest_event(
+    round: &mut Round<'_>,
+    id: u64,
+    event: GuestEvent,
+) -> Result<Option<zec_types::InstanceStatus>, StoreError> {
+    let Some(instance) = round.get::<Instance>(id) else {
+        return Ok(None);
+    };
+    let Some(mut instance) = round.settle(instance) else {
+        return Ok(None);
+    };
+    let now = round.now;
+    let pending = instance.pending.map(|p| (p.phase, p.outcome));
+    match on_guest(instance.status, pending, event) {
+        GuestEffect::Ignore => return Ok(Some(instance.status)),
+        GuestEffect::Finish(target) => {
+            if let Some(p) = instance.pending.as_mut() {
+                p.outcome = target;
+                p.due = now;
+            }
+            instance.settle(now);
+        }
+        GuestEffect::Become(status) => {
+            instance.status = status;
+            instance.updated_at = now;
+        }
+        GuestEffect::Begin(phase) => {
+            let due = round.core.timings.due(phase, now);
+            instance.begin(phase, now, due, phase.success());
+            round.schedule(&instance);
+        }
+    }
+    let status = instance.status;
+    round.put(instance);
+    Ok(Some(status))
 }
 
 /// How a phase beginning now on this instance will end: its failure if a fault rule says
@@ -179,7 +219,7 @@ pub(crate) fn create(
         }
     }
     let now = round.now;
-    let due = now.saturating_add(round.core.timings.millis(Phase::Deploy));
+    let due = round.core.timings.due(Phase::Deploy, now);
     let order_number = round.next_id();
     let mut made = Vec::with_capacity(plan.names.len());
     for (n, (private, public)) in addresses.into_iter().enumerate() {

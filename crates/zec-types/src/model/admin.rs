@@ -194,3 +194,61 @@ pub struct AccessKeyInfo {
     pub resource_group_ids: Vec<String>,
     pub create_time: String,
 }
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DescribeGuestsRequest {
+    /// Only these instances' machines (all if absent or empty).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_ids: Option<Vec<String>>,
+}
+
+/// The real guests behind instances (`--guests qemu`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DescribeGuestsResponse {
+    /// `none` or `qemu`: what zecd runs instances as.
+    pub driver: String,
+    /// With `qemu`: `kvm` or `tcg` (QEMU's emulation).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accel: Option<String>,
+    pub guest_set: Vec<GuestInfo>,
+}
+
+/// One instance's machine.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct GuestInfo {
+    pub instance_id: String,
+    /// `booting` (on, not yet ready), `running` (ready for SSH), `stopping` (told to power
+    /// off), `off`.
+    pub state: String,
+    /// The QEMU process, while on.
+    pub pid: Option<u32>,
+    /// Where the guest's SSH is forwarded to (`ssh -p sshPort root@sshHost`).
+    pub ssh_host: String,
+    pub ssh_port: u16,
+    pub vcpus: u32,
+    pub memory_mib: u32,
+    /// Resident memory of the QEMU process, while on.
+    pub rss_mib: Option<u64>,
+    /// The qcow2 overlay that is the system disk.
+    pub disk: String,
+    /// The serial console's log file.
+    pub console: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DescribeGuestConsoleRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+}
+
+/// The end of a guest's serial console (at most 64 KiB).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DescribeGuestConsoleResponse {
+    pub instance_id: String,
+    pub output: String,
+}

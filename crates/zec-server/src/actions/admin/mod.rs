@@ -9,6 +9,8 @@ pub mod delete_faults;
 pub mod describe_accounts;
 pub mod describe_clock;
 pub mod describe_faults;
+pub mod describe_guest_console;
+pub mod describe_guests;
 pub mod export_state;
 pub mod import_state;
 pub mod reset_account;

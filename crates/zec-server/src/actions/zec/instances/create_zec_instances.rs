@@ -30,11 +30,34 @@ pub async fn handle(
         let view = app.store.view(account).await.map_err(store_error)?;
         create::plan(&r, app.store.catalog(), &view, account, &group.id)?
     };
+    // With real guests, the machines must fit (held until the store has made them).
+    let admitted = match &app.guests {
+        Some(guests) => {
+            let os_type = app
+                .store
+                .catalog()
+                .image(&plan.template.image_id)
+                .map_or("linux", |i| i.os_type.as_str())
+                .to_owned();
+            Some(
+                guests
+                    .admit(&app.store, plan.names.len(), plan.template.memory, &os_type)
+                    .await?,
+            )
+        }
+        None => None,
+    };
     let created = app
         .store
         .create_instances(account, plan)
         .await
         .map_err(store_error)?;
+    drop(admitted);
+    if let (Some(guests), Some(password)) = (&app.guests, &r.password) {
+        for i in &created.instances {
+            guests.remember_password(i.id, password.clone());
+        }
+    }
     Ok(Reply::Json(CreateZecInstancesResponse {
         order_number: created.order_number.to_string(),
         instance_id_set: created.instances.iter().map(|i| i.id.to_string()).collect(),

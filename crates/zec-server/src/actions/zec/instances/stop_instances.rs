@@ -13,7 +13,14 @@ pub async fn handle(
     r: StopInstancesRequest,
 ) -> Result<Reply<InstanceBatchResponse>, ApiError> {
     let ids = crate::actions::batch_ids(r.instance_ids.as_deref())?;
-    let (_, failed) = crate::actions::operate(app, req, ids, Operation::Stop, Change::None).await?;
+    let (_, failed) =
+        crate::actions::operate(app, req, ids.clone(), Operation::Stop, Change::None).await?;
+    if let Some(guests) = &app.guests
+        && r.force_shutdown.unwrap_or(true)
+    {
+        // A real guest is powered off rather than asked to shut down.
+        guests.force_stop(&ids);
+    }
     Ok(Reply::Json(InstanceBatchResponse {
         instance_ids: failed,
     }))

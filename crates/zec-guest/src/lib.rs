@@ -1,0 +1,342 @@
+//! zecd's guest driver (`--guests qemu`): every instance a real QEMU/KVM virtual machine.
+//!
+//! The lifecycle table, the store and the API stay as they are; what changes is what ends a
+//! phase. With real guests the phases a machine drives (deploying, booting, stopping,
+//! rebooting, rebuilding) are *held*: they have no deadline, and the driver ends them when
+//! the machine has done what they stand for (`zec_core::guest`). The driver is a reconciler:
+//! it watches the store, compares each instance with its machine, acts (start, ACPI power
+//! button, reset, kill, rebuild the disk) and reports what the machine did.
+//!
+//! Files, under `DATA_DIR/guests/`: `images/linux/` (built by `scripts/guest-image`; or
+//! elsewhere, `--guests-images`) and `vm/<instance id>/` (the disk overlay, the serial console
+//! log, the pid file, the SSH port).
+
+#![forbid(unsafe_code)]
+
+pub mod budget;
+mod driver;
+pub mod machine;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use zec_store::Store;
+use zec_types::model::GuestInfo;
+use zec_types::{ApiError, ErrorCode};
+
+pub use budget::{Budget, Load};
+pub use machine::Accel;
+
+/// How the driver runs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `DATA_DIR/guests`: the machines' files.
+    pub dir: PathBuf,
+    /// Where the images are (`DATA_DIR/guests/images` unless `--guests-images`).
+    pub images: PathBuf,
+    pub qemu: PathBuf,
+    pub qemu_img: PathBuf,
+    pub budget: Budget,
+    /// An instance type's memory is divided by this for its machine.
+    pub memory_scale: u32,
+    /// A machine that has not said it booted by then is given up (CREATE_FAILED, STOPPED).
+    pub boot_timeout: Duration,
+    /// A machine still on this long after the ACPI power button is powered off.
+    pub stop_timeout: Duration,
+    /// `None`: KVM if this host's KVM can run a stock kernel, else TCG.
+    pub accel: Option<machine::Accel>,
+}
+
+impl Config {
+    pub fn image_dir(&self) -> PathBuf {
+        self.images.join("linux")
+    }
+
+    pub fn vm_dir(&self) -> PathBuf {
+        self.dir.join("vm")
+    }
+}
+
+/// The files of the one guest image (see scripts/guest-image).
+#[derive(Debug, Clone)]
+pub struct Image {
+    pub kernel: PathBuf,
+    pub initrd: PathBuf,
+    pub rootfs: PathBuf,
+}
+
+impl Image {
+    fn find(dir: &Path) -> Result<Image, String> {
+        let image = Image {
+            kernel: dir.join("vmlinuz"),
+            initrd: dir.join("initrd.img"),
+            rootfs: dir.join("rootfs.qcow2"),
+        };
+        for f in [
+            &image.kernel,
+            &image.initrd,
+            &image.rootfs,
+            &dir.join("manifest"),
+        ] {
+            if !f.is_file() {
+                return Err(format!(
+                    "the guest image is not built ({} is missing): run scripts/guest-image --data-dir DATA_DIR",
+                    f.display()
+                ));
+            }
+        }
+        Ok(image)
+    }
+}
+
+/// The driver's handle; cheap to clone.
+#[derive(Clone)]
+pub struct Guests {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    accel: machine::Accel,
+    image: Image,
+    host_cpus: u32,
+    /// What the reconciler knows of each machine, for DescribeGuests.
+    shown: Mutex<HashMap<u64, GuestInfo>>,
+    /// Passwords of instances just created, until their machine is started.
+    passwords: Mutex<HashMap<u64, String>>,
+    /// Instances whose stop is forced (`forceShutdown`): powered off, not asked to.
+    forced: Mutex<HashSet<u64>>,
+    /// Creates are admitted one at a time, so that two cannot both take the last place.
+    admission: tokio::sync::Mutex<()>,
+    stop: tokio::sync::watch::Sender<bool>,
+    done: Mutex<Option<tokio::task::JoinHandle<()>>>,
+}
+
+impl Guests {
+    /// Checks that this machine can run guests: KVM, QEMU, the image.
+    pub fn open(config: Config) -> Result<Guests, String> {
+        let accel = choose_accel(config.accel)?;
+        let version = std::process::Command::new(&config.qemu)
+            .arg("--version")
+            .output()
+            .map_err(|e| {
+                format!(
+                    "--guests qemu needs {} ({e}); install Debian's qemu-system-x86 or give --guests-qemu",
+                    config.qemu.display()
+                )
+            })?;
+        if !version.status.success() {
+            return Err(format!("{} --version failed", config.qemu.display()));
+        }
+        let image = Image::find(&config.image_dir())?;
+        std::fs::create_dir_all(config.vm_dir())
+            .map_err(|e| format!("cannot make {}: {e}", config.vm_dir().display()))?;
+        let host_cpus = std::thread::available_parallelism().map_or(1, |n| n.get() as u32);
+        Ok(Guests {
+            inner: Arc::new(Inner {
+                config,
+                accel,
+                image,
+                host_cpus,
+                shown: Mutex::default(),
+                passwords: Mutex::default(),
+                forced: Mutex::default(),
+                admission: tokio::sync::Mutex::new(()),
+                stop: tokio::sync::watch::Sender::new(false),
+                done: Mutex::new(None),
+            }),
+        })
+    }
+
+    /// Starts the reconciler. Returns once machines left by an earlier run are adopted and
+    /// every instance has been brought to its machine's truth once (a RUNNING instance whose
+    /// machine is gone is BOOTING), so that the first request already sees the truth.
+    pub async fn start(&self, store: Store) {
+        let mut driver = driver::Driver::new(self.inner.clone(), store);
+        driver.adopt();
+        driver.reconcile().await;
+        let handle = tokio::spawn(driver.run(self.inner.stop.subscribe()));
+        *lock(&self.inner.done) = Some(handle);
+    }
+
+    /// Stops the reconciler and powers every machine off (the ACPI power button, then, after
+    /// a few seconds, the plug). Instances keep their status; at the next start, those
+    /// RUNNING boot again (BOOTING, then RUNNING).
+    pub async fn shutdown(&self) {
+        self.inner.stop.send_replace(true);
+        let handle = lock(&self.inner.done).take();
+        if let Some(handle) = handle {
+            let _ = handle.await;
+        }
+    }
+
+    /// Admits a create of `count` instances of `type_memory_gib` each on an image of
+    /// `os_type`; hold the guard until the store has created them.
+    pub async fn admit(
+        &self,
+        store: &Store,
+        count: usize,
+        type_memory_gib: u32,
+        os_type: &str,
+    ) -> Result<tokio::sync::MutexGuard<'_, ()>, ApiError> {
+        if os_type != "linux" {
+            return Err(ApiError::new(
+                ErrorCode::StockInsufficient,
+                format!(
+                    "Real guests run Linux images only; this zecd has no {os_type} guest image."
+                ),
+            ));
+        }
+        let guard = self.inner.admission.lock().await;
+        let load = self.load(store);
+        let each = budget::memory_mib(type_memory_gib, self.inner.config.memory_scale);
+        budget::admit(self.inner.config.budget, load, count, each)?;
+        Ok(guard)
+    }
+
+    /// How the guests' CPUs run: `kvm` or `tcg`.
+    pub fn accel(&self) -> &'static str {
+        self.inner.accel.name()
+    }
+
+    /// What the instances that hold machines take now.
+    pub fn load(&self, store: &Store) -> Load {
+        let scale = self.inner.config.memory_scale;
+        store
+            .all_instances()
+            .iter()
+            .filter(|i| !i.status.is_recycled())
+            .fold(Load::default(), |l, i| Load {
+                guests: l.guests + 1,
+                memory_mib: l.memory_mib + u64::from(budget::memory_mib(i.memory, scale)),
+            })
+    }
+
+    /// The password an instance was created with, for its first boot.
+    pub fn remember_password(&self, id: u64, password: String) {
+        lock(&self.inner.passwords).insert(id, password);
+    }
+
+    /// The next stop of these instances powers them off at once.
+    pub fn force_stop(&self, ids: &[u64]) {
+        lock(&self.inner.forced).extend(ids.iter().copied());
+    }
+
+    /// The machines of these instances (all, if none are named), by instance id.
+    pub fn describe(&self, ids: &[u64]) -> Vec<GuestInfo> {
+        let shown = lock(&self.inner.shown);
+        let mut out: Vec<GuestInfo> = if ids.is_empty() {
+            shown.values().cloned().collect()
+        } else {
+            ids.iter().filter_map(|id| shown.get(id).cloned()).collect()
+        };
+        for g in &mut out {
+            g.rss_mib = g.pid.and_then(machine::rss_kib).map(|k| k / 1024);
+        }
+        out.sort_by(|a, b| a.instance_id.cmp(&b.instance_id));
+        out
+    }
+
+    /// The last `max_bytes` of an instance's serial console (`None`: it has no machine).
+    pub fn console(&self, id: u64, max_bytes: u64) -> Option<String> {
+        use std::io::{Read, Seek, SeekFrom};
+        let path = self
+            .inner
+            .config
+            .vm_dir()
+            .join(id.to_string())
+            .join("console.log");
+        let mut f = std::fs::File::open(path).ok()?;
+        let len = f.metadata().ok()?.len();
+        f.seek(SeekFrom::Start(len.saturating_sub(max_bytes)))
+            .ok()?;
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).ok()?;
+        Some(String::from_utf8_lossy(&bytes).replace('\0', ""))
+    }
+}
+
+/// How guests run here: [`accel_for`] this host.
+fn choose_accel(asked: Option<machine::Accel>) -> Result<machine::Accel, String> {
+    let kvm = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/kvm")
+        .map(drop)
+        .map_err(|e| e.to_string());
+    let pvm = Path::new("/sys/module/kvm_pvm").exists();
+    let (accel, warning) = accel_for(asked, kvm, pvm)?;
+    if let Some(w) = warning {
+        tracing::warn!("{w}");
+    }
+    Ok(accel)
+}
+
+const PVM: &str = "this host's KVM is PVM (kvm_pvm), which runs only kernels built for PVM";
+
+/// The acceleration asked for (`None`: auto) on a host whose /dev/kvm opens (or why not) and
+/// whose KVM is PVM or not; with a warning to log. KVM needs /dev/kvm; a PVM host runs stock
+/// Debian kernels only under TCG, which auto then chooses.
+fn accel_for(
+    asked: Option<machine::Accel>,
+    kvm: Result<(), String>,
+    pvm: bool,
+) -> Result<(machine::Accel, Option<String>), String> {
+    use machine::Accel;
+    if asked == Some(Accel::Tcg) {
+        return Ok((Accel::Tcg, None));
+    }
+    kvm.map_err(|e| {
+        format!(
+            "--guests qemu needs KVM, and /dev/kvm cannot be opened ({e}); use --guests none \
+             (or --guests-accel tcg for slower, emulated guests)"
+        )
+    })?;
+    Ok(match (asked, pvm) {
+        (Some(Accel::Kvm), true) => (
+            Accel::Kvm,
+            Some(format!(
+                "{PVM}: the guest image's kernel will not boot under --guests-accel kvm"
+            )),
+        ),
+        (_, true) => (
+            Accel::Tcg,
+            Some(format!(
+                "{PVM}: guests run under TCG emulation (slower to boot)"
+            )),
+        ),
+        _ => (Accel::Kvm, None),
+    })
+}
+
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use machine::Accel;
+
+    #[test]
+    fn auto_is_kvm_unless_the_host_kvm_is_pvm_and_nothing_starts_without_kvm_but_tcg() {
+        let ok = || Ok(());
+        let none = || Err("No such file or directory".to_string());
+        assert_eq!(accel_for(None, ok(), false), Ok((Accel::Kvm, None)));
+        let (accel, warning) = accel_for(None, ok(), true).unwrap();
+        assert_eq!(accel, Accel::Tcg);
+        assert!(warning.unwrap().contains("PVM"));
+        assert_eq!(
+            accel_for(Some(Accel::Kvm), ok(), true).unwrap().0,
+            Accel::Kvm
+        );
+        let e = accel_for(None, none(), false).unwrap_err();
+        assert!(e.contains("/dev/kvm") && e.contains("--guests none"), "{e}");
+        assert!(accel_for(Some(Accel::Kvm), none(), false).is_err());
+        assert_eq!(
+            accel_for(Some(Accel::Tcg), none(), false),
+            Ok((Accel::Tcg, None))
+        );
+    }
+}
