@@ -124,6 +124,18 @@ class Admin:
         """Removes rules by id, or every rule; returns how many went."""
         return self.call("DeleteFaults", {} if ids is None else {"ids": list(ids)})["deleted"]
 
+    # ---- real guests (zecd serve --guests qemu) ----
+
+    def guests(self, instance_ids: Iterable[str] = ()) -> list:
+        """The machines behind these instances (all if none are named): ``{"instanceId",
+        "state", "pid", "sshHost", "sshPort", "vcpus", "memoryMib", "rssMib", "disk",
+        "console"}`` each; empty without real guests."""
+        return self.call("DescribeGuests", {"instanceIds": list(instance_ids)})["guestSet"]
+
+    def guest_console(self, instance_id: str) -> str:
+        """The last 64 KiB of a real guest's serial console."""
+        return self.call("DescribeGuestConsole", {"instanceId": instance_id})["output"]
+
     # ---- state ----
 
     def export_state(self, account: Optional[str] = None) -> dict:

@@ -200,9 +200,22 @@ def test_a_guest_that_powers_itself_off_is_stopped_and_reset_rebuilds_its_disk(
     assert statuses(client, [iid])[iid] == "REBUILDING"
     wait_for_status(client, [iid], "RUNNING", timeout=BOOT_TIMEOUT)
     assert ssh(server, iid, key, "cat /root/marker 2>/dev/null || echo fresh").strip() == "fresh"
-    # A stop without forceShutdown=false pulls the plug; with it, the ACPI power button.
+    # A stop with forceShutdown=false presses the ACPI power button: the guest shuts itself
+    # down (its shutdown script writes to the console), then QEMU exits. Without it (the
+    # default), the plug is pulled: nothing more on the console.
+    def shutdowns() -> int:
+        console = server.admin_call("DescribeGuestConsole", {"instanceId": iid})["output"]
+        return console.count("zecd-guest: shutting down")
+
+    before = shutdowns()
     sdk_call(client, "StopInstances", instanceIds=[iid], forceShutdown=False)
     wait_for_status(client, [iid], "STOPPED", timeout=60)
+    assert shutdowns() == before + 1
+    sdk_call(client, "StartInstances", instanceIds=[iid])
+    wait_for_status(client, [iid], "RUNNING", timeout=BOOT_TIMEOUT)
+    sdk_call(client, "StopInstances", instanceIds=[iid])
+    wait_for_status(client, [iid], "STOPPED", timeout=60)
+    assert shutdowns() == before + 1
 
 
 def test_budget_password_login_and_restarts(start_zecd, tmp_path, ssh_key):
@@ -223,6 +236,9 @@ def test_budget_password_login_and_restarts(start_zecd, tmp_path, ssh_key):
     assert err.code == "STOCK_INSUFFICIENT", err
     err = sdk_error(client, "CreateZecInstances",
                     **create_fields(imageId="windows2022_20250301", password=None))
+    assert err.code == "STOCK_INSUFFICIENT", err
+    # A machine that would grow past the memory budget at its next start.
+    err = sdk_error(client, "ModifyInstanceType", instanceId=iid, instanceType="z2a.mem.4")
     assert err.code == "STOCK_INSUFFICIENT", err
     console = server.admin_call("DescribeGuestConsole", {"instanceId": iid})["output"]
     assert "root password set" in console, console[-2000:]

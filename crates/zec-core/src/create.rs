@@ -103,6 +103,7 @@ impl CreatePlan {
             phase: Phase::Deploy,
             due,
             outcome,
+            held_since: (due == crate::instance::HELD).then_some(now),
         });
         i
     }

@@ -15,9 +15,9 @@ pub enum GuestEvent {
     Booted,
     /// The machine is off: it powered itself off, crashed, was shut down, or could not start.
     Off,
-    /// The driver is starting the machine of an instance that shows RUNNING with no machine
-    /// behind it (zecd restarted after its guests were stopped).
-    Starting,
+    /// An instance shows RUNNING with no machine behind it that this zecd has seen (zecd
+    /// restarted after powering its guests off): its machine is to be started.
+    Missing,
 }
 
 /// What the report does.
@@ -62,11 +62,11 @@ pub fn on_guest(status: S, pending: Option<(Phase, Target)>, event: GuestEvent) 
             S::Running => Become(S::Stopped),
             _ => Ignore,
         },
-        (GuestEvent::Starting, None) => match status {
+        (GuestEvent::Missing, None) => match status {
             S::Running => Begin(Phase::Boot),
             _ => Ignore,
         },
-        (GuestEvent::Starting, Some(_)) => Ignore,
+        (GuestEvent::Missing, Some(_)) => Ignore,
     }
 }
 
@@ -137,12 +137,12 @@ mod tests {
     #[test]
     fn only_a_running_instance_without_a_machine_is_booted_again() {
         assert_eq!(
-            on_guest(S::Running, None, GuestEvent::Starting),
+            on_guest(S::Running, None, GuestEvent::Missing),
             Begin(Phase::Boot)
         );
-        assert_eq!(on_guest(S::Stopped, None, GuestEvent::Starting), Ignore);
+        assert_eq!(on_guest(S::Stopped, None, GuestEvent::Missing), Ignore);
         assert_eq!(
-            on_guest(S::Booting, ok(Phase::Boot), GuestEvent::Starting),
+            on_guest(S::Booting, ok(Phase::Boot), GuestEvent::Missing),
             Ignore
         );
     }

@@ -68,12 +68,25 @@ pub struct Pending {
     pub phase: Phase,
     pub due: Millis,
     pub outcome: Target,
+    /// For a phase held until a real guest reports (`due` is [`HELD`]): when it began, which
+    /// tells one such phase from the next. Absent for a phase with a deadline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_since: Option<Millis>,
 }
 
 impl Pending {
     /// Whether the phase waits for a real guest rather than for its deadline.
     pub const fn is_held(&self) -> bool {
-        self.due == HELD
+        self.held_since.is_some()
+    }
+
+    /// What tells this phase from any other of the instance's: its kind and when it began
+    /// (held phases; a phase with a deadline is told by the deadline).
+    pub const fn key(&self) -> (Phase, Millis) {
+        match self.held_since {
+            Some(since) => (self.phase, since),
+            None => (self.phase, self.due),
+        }
     }
 }
 
@@ -134,6 +147,7 @@ impl Instance {
             phase,
             due,
             outcome,
+            held_since: (due == HELD).then_some(now),
         });
         self.updated_at = now;
     }

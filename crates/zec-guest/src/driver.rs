@@ -50,20 +50,33 @@ pub(crate) fn want(status: S, pending: Option<Phase>) -> Want {
     }
 }
 
+/// Whether a machine may start.
+enum Start {
+    Go,
+    /// Not yet (its password is on the way).
+    Wait,
+    /// No: the boot fails, for this reason.
+    Refuse(String),
+}
+
 /// A machine, as the driver keeps it.
 struct Machine {
     id: u64,
     dir: PathBuf,
+    /// Its QMP monitor's socket.
+    qmp: PathBuf,
     pid: Option<u32>,
     ssh_port: u16,
     vcpus: u32,
     memory_mib: u32,
     /// The console log's length when the current boot began: readiness before it is old.
     console_from: u64,
-    /// The phase (and when it began) whose one-time action is done.
+    /// The phase (`Pending::key`) whose one-time action is done.
     acted: Option<(Phase, Millis)>,
-    /// The phase (and when it began) the machine was started (or reset) for.
+    /// The phase the machine was started (or reset) for.
     started: Option<(Phase, Millis)>,
+    /// The phase seen last, and since when (a new instance waits a moment for its password).
+    seen: Option<((Phase, Millis), Instant)>,
     /// When the current boot or power-down began, for the timeouts.
     since: Instant,
     /// Seen on since this zecd started (if it then goes off, the guest did it).
@@ -72,7 +85,6 @@ struct Machine {
     ready: bool,
     /// Told to power off.
     stopping: bool,
-    first_seen: Instant,
 }
 
 impl Machine {
@@ -85,9 +97,16 @@ impl Machine {
     fn pidfile(&self) -> PathBuf {
         self.dir.join("qemu.pid")
     }
-    fn qmp(&self) -> String {
-        // Unique to this data directory and instance.
-        format!("zecd-qmp-{:x}-{}", path_hash(&self.dir), self.id)
+    fn boot_offset(&self) -> PathBuf {
+        self.dir.join("boot-offset")
+    }
+    /// Where the current boot's console output begins, kept on disk for an adopting zecd.
+    fn new_boot(&mut self) {
+        self.console_from = machine::file_len(&self.console());
+        self.ready = false;
+        self.stopping = false;
+        self.since = Instant::now();
+        let _ = std::fs::write(self.boot_offset(), self.console_from.to_string());
     }
     fn on(&self) -> bool {
         self.pid.is_some()
@@ -112,13 +131,6 @@ impl Machine {
             console: self.console().display().to_string(),
         }
     }
-}
-
-/// FNV-1a of a path: short, stable names for sockets.
-fn path_hash(p: &Path) -> u32 {
-    p.to_string_lossy().bytes().fold(0x811c_9dc5_u32, |h, b| {
-        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    })
 }
 
 pub(crate) struct Driver {
@@ -167,9 +179,12 @@ impl Driver {
             if let Some(pid) = m.pid {
                 tracing::info!(instance = id, pid, "adopted a running guest");
                 m.seen_on = true;
-                // Whatever it said before counts: it is the same boot.
-                m.console_from = 0;
-                m.ready = machine::ready_since(&m.console(), 0);
+                // The boot under way began where the last zecd wrote down.
+                m.console_from = std::fs::read_to_string(m.boot_offset())
+                    .ok()
+                    .and_then(|s| s.trim().parse().ok())
+                    .unwrap_or(0);
+                m.ready = machine::ready_since(&m.console(), m.console_from);
             }
             self.machines.insert(id, m);
         }
@@ -182,6 +197,7 @@ impl Driver {
             .unwrap_or(0);
         Machine {
             id,
+            qmp: self.inner.sockets.join(format!("{id}.qmp")),
             dir,
             pid: None,
             ssh_port,
@@ -190,11 +206,11 @@ impl Driver {
             console_from: 0,
             acted: None,
             started: None,
+            seen: None,
             since: Instant::now(),
             seen_on: false,
             ready: false,
             stopping: false,
-            first_seen: Instant::now(),
         }
     }
 
@@ -220,8 +236,10 @@ impl Driver {
             .copied()
             .collect();
         for id in gone {
+            lock(&self.inner.passwords).remove(&id);
+            lock(&self.inner.forced).remove(&id);
             if let Some(mut m) = self.machines.remove(&id) {
-                kill(&mut m);
+                kill(&mut m).await;
                 if let Err(e) = std::fs::remove_dir_all(&m.dir)
                     && e.kind() != std::io::ErrorKind::NotFound
                 {
@@ -237,9 +255,11 @@ impl Driver {
 
     /// One instance against its machine.
     async fn one(&mut self, i: &Instance) -> Result<(), String> {
-        let config = self.inner.config.clone();
-        let key = i.pending.map(|p| (p.phase, i.updated_at));
+        let key = i.pending.map(|p| p.key());
         let want = want(i.status, i.pending.map(|p| p.phase));
+        let may_start = self.may_start(i, key);
+        let inner = self.inner.clone();
+        let config = &inner.config;
         let Some(m) = self.machines.get_mut(&i.id) else {
             return Ok(());
         };
@@ -265,22 +285,25 @@ impl Driver {
                     m.acted = key;
                     match want {
                         Want::Rebuild => {
-                            kill(m);
+                            kill(m).await;
                             machine::make_disk(
                                 &config.qemu_img,
-                                &self.inner.image.rootfs,
+                                &inner.image.rootfs,
                                 &m.disk(),
                                 i.system_disk.size,
                             )
                             .await?;
                         }
                         Want::Reset if m.on() => {
-                            let socket = m.qmp();
-                            blocking(move || machine::qmp(&socket, "system_reset")).await?;
-                            m.console_from = machine::file_len(&m.console());
-                            m.ready = false;
-                            m.since = Instant::now();
+                            m.new_boot();
                             m.started = key;
+                            let socket = m.qmp.clone();
+                            if let Err(e) =
+                                blocking(move || machine::qmp(&socket, "system_reset")).await
+                            {
+                                tracing::warn!(instance = i.id, error = %e, "reset");
+                                kill(m).await;
+                            }
                         }
                         _ => {}
                     }
@@ -289,12 +312,21 @@ impl Driver {
                     if m.started == key {
                         // It was on for this phase and went off (or could not start).
                         event = Some(GuestEvent::Off);
-                    } else if self.may_start(i) {
-                        let m = self.machines.get_mut(&i.id).expect("present");
-                        m.started = key;
-                        if let Err(e) = start(&self.inner, &self.store, m, i).await {
-                            tracing::warn!(instance = i.id, error = %e, "the guest cannot start");
-                            event = Some(GuestEvent::Off);
+                    } else {
+                        match may_start {
+                            Start::Wait => {}
+                            Start::Refuse(why) => {
+                                tracing::warn!(instance = i.id, "{why}");
+                                m.started = key;
+                                event = Some(GuestEvent::Off);
+                            }
+                            Start::Go => {
+                                m.started = key;
+                                if let Err(e) = start(&inner, &self.store, m, i).await {
+                                    tracing::warn!(instance = i.id, error = %e, "the guest cannot start");
+                                    event = Some(GuestEvent::Off);
+                                }
+                            }
                         }
                     }
                 } else if m.ready {
@@ -304,36 +336,36 @@ impl Driver {
                         instance = i.id,
                         "the guest did not boot in time; powered off"
                     );
-                    kill(m);
+                    kill(m).await;
                     event = Some(GuestEvent::Off);
                 }
             }
             Want::PowerDown => {
-                let forced = lock(&self.inner.forced).remove(&i.id);
+                let forced = lock(&inner.forced).remove(&i.id);
                 if !m.on() {
                     event = Some(GuestEvent::Off);
                 } else if forced {
                     // forceShutdown: the plug, whether or not the button was pressed.
-                    kill(m);
+                    kill(m).await;
                     m.acted = key;
                     event = Some(GuestEvent::Off);
                 } else if first_time {
                     m.acted = key;
                     m.stopping = true;
                     m.since = Instant::now();
-                    let socket = m.qmp();
+                    let socket = m.qmp.clone();
                     if let Err(e) =
                         blocking(move || machine::qmp(&socket, "system_powerdown")).await
                     {
                         tracing::warn!(instance = i.id, error = %e, "power button");
-                        kill(m);
+                        kill(m).await;
                     }
                 } else if m.since.elapsed() > config.stop_timeout {
                     tracing::info!(
                         instance = i.id,
                         "the guest ignored the power button; powered off"
                     );
-                    kill(m);
+                    kill(m).await;
                 }
             }
             Want::KeepOn => {
@@ -342,42 +374,55 @@ impl Driver {
                     event = Some(if m.seen_on {
                         GuestEvent::Off
                     } else {
-                        GuestEvent::Starting
+                        GuestEvent::Missing
                     });
                 }
             }
             Want::Off => {
                 m.acted = None;
                 // A forced stop of an instance that was not running (nothing to stop).
-                lock(&self.inner.forced).remove(&i.id);
+                lock(&inner.forced).remove(&i.id);
                 if m.on() {
-                    kill(m);
+                    kill(m).await;
                 }
             }
         }
         if let Some(event) = event {
             tracing::debug!(instance = i.id, ?event, "guest event");
+            // Carries the phase it is about: if that phase is over by the time the store
+            // applies it (an API call in between), it changes nothing.
             self.store
-                .guest_event(i.id, event)
+                .guest_event(i.id, event, key)
                 .await
                 .map_err(|e| e.to_string())?;
         }
         Ok(())
     }
 
-    /// Whether a machine may start now: within the guest count, and, for a new instance made
-    /// with a password, once the create has handed the password over.
-    fn may_start(&self, i: &Instance) -> bool {
+    /// Whether the instance's machine may start now: within the guest count (else its boot
+    /// fails), and, for an instance just created or rebuilt with a password, once the action
+    /// has handed the password over (a few seconds at most).
+    fn may_start(&mut self, i: &Instance, key: Option<(Phase, Millis)>) -> Start {
         let on = self.machines.values().filter(|m| m.on()).count();
-        if on >= self.inner.config.budget.max_guests {
-            return false;
+        let Some(m) = self.machines.get_mut(&i.id) else {
+            return Start::Wait;
+        };
+        if m.seen.is_none_or(|(k, _)| Some(k) != key)
+            && let Some(k) = key
+        {
+            m.seen = Some((k, Instant::now()));
         }
-        let m = &self.machines[&i.id];
-        let waiting = i.status == S::Deploying
+        if on >= self.inner.config.budget.max_guests {
+            return Start::Refuse(format!(
+                "{on} guests are on, as many as --guests-max allows; this one stays off"
+            ));
+        }
+        let fresh_disk = matches!(i.status, S::Deploying | S::Rebuilding);
+        let waiting = fresh_disk
             && i.key_id.is_none()
             && !lock(&self.inner.passwords).contains_key(&i.id)
-            && m.first_seen.elapsed() < PASSWORD_WAIT;
-        !waiting
+            && m.seen.is_some_and(|(_, at)| at.elapsed() < PASSWORD_WAIT);
+        if waiting { Start::Wait } else { Start::Go }
     }
 
     async fn power_off_all(&mut self) {
@@ -395,10 +440,10 @@ impl Driver {
             let m = self.machines.get_mut(id).expect("listed");
             if !m.ready {
                 // Still booting: no one to hear the power button yet.
-                kill(m);
+                kill(m).await;
                 continue;
             }
-            let socket = m.qmp();
+            let socket = m.qmp.clone();
             let _ = blocking(move || machine::qmp(&socket, "system_powerdown")).await;
         }
         let deadline = Instant::now() + self.inner.config.stop_timeout.min(Duration::from_secs(10));
@@ -411,7 +456,7 @@ impl Driver {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         for m in self.machines.values_mut() {
-            kill(m);
+            kill(m).await;
         }
     }
 }
@@ -466,16 +511,13 @@ async fn start(inner: &Inner, store: &Store, m: &mut Machine, i: &Instance) -> R
         disk: m.disk(),
         console: m.console(),
         pidfile: m.pidfile(),
-        qmp: m.qmp(),
+        qmp: m.qmp.clone(),
         ssh_port: m.ssh_port,
         hostname: hostname(&i.name),
         authorized_keys,
         password: password.clone(),
     };
-    m.console_from = machine::file_len(&m.console());
-    m.ready = false;
-    m.stopping = false;
-    m.since = Instant::now();
+    m.new_boot();
     let launched = machine::launch(&config.qemu, &spec).await;
     // QEMU has read the password; it is not kept on disk.
     if let Some(p) = password {
@@ -524,7 +566,7 @@ fn free_port(previous: u16) -> Result<u16, String> {
 }
 
 /// Ends a machine at once.
-fn kill(m: &mut Machine) {
+async fn kill(m: &mut Machine) {
     if let Some(pid) = m.pid.take()
         && machine::alive(pid, &m.disk())
     {
@@ -532,7 +574,7 @@ fn kill(m: &mut Machine) {
         // Gone within milliseconds; wait so that its disk is free for what comes next.
         let deadline = Instant::now() + Duration::from_secs(2);
         while machine::alive(pid, &m.disk()) && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(5));
+            tokio::time::sleep(Duration::from_millis(5)).await;
         }
     }
     m.ready = false;
@@ -572,13 +614,5 @@ mod tests {
         assert_eq!(hostname("web 1"), "web-1");
         assert_eq!(hostname("--"), "zec");
         assert_eq!(hostname("db_01.prod"), "db-01-prod");
-    }
-
-    #[test]
-    fn socket_names_differ_by_directory() {
-        assert_ne!(
-            path_hash(Path::new("/a/vm/1")),
-            path_hash(Path::new("/b/vm/1"))
-        );
     }
 }

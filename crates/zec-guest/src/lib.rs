@@ -99,6 +99,8 @@ pub struct Guests {
 struct Inner {
     config: Config,
     accel: machine::Accel,
+    /// A private directory (0700) of QMP sockets.
+    sockets: PathBuf,
     image: Image,
     host_cpus: u32,
     /// What the reconciler knows of each machine, for DescribeGuests.
@@ -115,21 +117,31 @@ struct Inner {
 
 impl Guests {
     /// Checks that this machine can run guests: KVM, QEMU, the image.
-    pub fn open(config: Config) -> Result<Guests, String> {
+    pub fn open(mut config: Config) -> Result<Guests, String> {
         let accel = choose_accel(config.accel)?;
-        let version = std::process::Command::new(&config.qemu)
-            .arg("--version")
-            .output()
-            .map_err(|e| {
-                format!(
-                    "--guests qemu needs {} ({e}); install Debian's qemu-system-x86 or give --guests-qemu",
-                    config.qemu.display()
-                )
-            })?;
-        if !version.status.success() {
-            return Err(format!("{} --version failed", config.qemu.display()));
+        for (tool, package) in [
+            (&config.qemu, "qemu-system-x86"),
+            (&config.qemu_img, "qemu-utils"),
+        ] {
+            let version = std::process::Command::new(tool)
+                .arg("--version")
+                .output()
+                .map_err(|e| {
+                    format!(
+                        "--guests qemu needs {} ({e}); install Debian's {package}",
+                        tool.display()
+                    )
+                })?;
+            if !version.status.success() {
+                return Err(format!("{} --version failed", tool.display()));
+            }
+        }
+        // Absolute: QEMU resolves a disk's backing file from the disk's own directory.
+        for path in [&mut config.dir, &mut config.images] {
+            *path = std::path::absolute(&*path).map_err(|e| format!("{}: {e}", path.display()))?;
         }
         let image = Image::find(&config.image_dir())?;
+        let sockets = socket_dir(&config.dir)?;
         std::fs::create_dir_all(config.vm_dir())
             .map_err(|e| format!("cannot make {}: {e}", config.vm_dir().display()))?;
         let host_cpus = std::thread::available_parallelism().map_or(1, |n| n.get() as u32);
@@ -137,6 +149,7 @@ impl Guests {
             inner: Arc::new(Inner {
                 config,
                 accel,
+                sockets,
                 image,
                 host_cpus,
                 shown: Mutex::default(),
@@ -180,14 +193,7 @@ impl Guests {
         type_memory_gib: u32,
         os_type: &str,
     ) -> Result<tokio::sync::MutexGuard<'_, ()>, ApiError> {
-        if os_type != "linux" {
-            return Err(ApiError::new(
-                ErrorCode::StockInsufficient,
-                format!(
-                    "Real guests run Linux images only; this zecd has no {os_type} guest image."
-                ),
-            ));
-        }
+        self.check_image(os_type)?;
         let guard = self.inner.admission.lock().await;
         let load = self.load(store);
         let each = budget::memory_mib(type_memory_gib, self.inner.config.memory_scale);
@@ -198,6 +204,40 @@ impl Guests {
     /// How the guests' CPUs run: `kvm` or `tcg`.
     pub fn accel(&self) -> &'static str {
         self.inner.accel.name()
+    }
+
+    /// Admits a change of an instance's type from `old_gib` to `new_gib` of memory: the
+    /// budget's memory must hold the larger machine. Hold the guard until the store has
+    /// made the change.
+    pub async fn admit_resize(
+        &self,
+        store: &Store,
+        old_gib: u32,
+        new_gib: u32,
+    ) -> Result<tokio::sync::MutexGuard<'_, ()>, ApiError> {
+        let guard = self.inner.admission.lock().await;
+        let scale = self.inner.config.memory_scale;
+        let (old, new) = (
+            budget::memory_mib(old_gib, scale),
+            budget::memory_mib(new_gib, scale),
+        );
+        let mut load = self.load(store);
+        // The instance's own place, less its machine's present size.
+        load.guests = load.guests.saturating_sub(1);
+        load.memory_mib = load.memory_mib.saturating_sub(u64::from(old));
+        budget::admit(self.inner.config.budget, load, 1, new)?;
+        Ok(guard)
+    }
+
+    /// Whether an image of `os_type` can boot as a real guest here (Linux only).
+    pub fn check_image(&self, os_type: &str) -> Result<(), ApiError> {
+        if os_type == "linux" {
+            return Ok(());
+        }
+        Err(ApiError::new(
+            ErrorCode::StockInsufficient,
+            format!("Real guests run Linux images only; this zecd has no {os_type} guest image."),
+        ))
     }
 
     /// What the instances that hold machines take now.
@@ -255,6 +295,35 @@ impl Guests {
         f.read_to_end(&mut bytes).ok()?;
         Some(String::from_utf8_lossy(&bytes).replace('\0', ""))
     }
+}
+
+/// A directory of this user's alone for the machines' QMP sockets (a socket's path is at most
+/// 107 bytes, so not under the data directory): `$TMPDIR/zecd-qmp-UID-HASH`, HASH of the data
+/// directory. Refused if it exists and is not this user's, or others may enter it.
+fn socket_dir(data: &Path) -> Result<PathBuf, String> {
+    use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
+    let uid = rustix::process::getuid().as_raw();
+    let dir = std::env::temp_dir().join(format!("zecd-qmp-{uid}-{:08x}", path_hash(data)));
+    match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(format!("{}: {e}", dir.display())),
+    }
+    let meta = std::fs::symlink_metadata(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    if !meta.is_dir() || meta.uid() != uid || meta.permissions().mode() & 0o077 != 0 {
+        return Err(format!(
+            "{} must be a directory of this user's that others cannot enter",
+            dir.display()
+        ));
+    }
+    Ok(dir)
+}
+
+/// FNV-1a of a path: a short, stable name.
+fn path_hash(p: &Path) -> u32 {
+    p.to_string_lossy().bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
 }
 
 /// How guests run here: [`accel_for`] this host.
@@ -338,5 +407,26 @@ mod tests {
             accel_for(Some(Accel::Tcg), none(), false),
             Ok((Accel::Tcg, None))
         );
+    }
+
+    #[test]
+    fn each_data_directory_has_a_private_socket_directory() {
+        use std::os::unix::fs::PermissionsExt;
+        assert_ne!(
+            path_hash(Path::new("/a/data")),
+            path_hash(Path::new("/b/data"))
+        );
+        let data = tempfile::tempdir().unwrap();
+        let dir = socket_dir(data.path()).unwrap();
+        assert_eq!(dir, socket_dir(data.path()).unwrap());
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert!(
+            socket_dir(data.path())
+                .unwrap_err()
+                .contains("others cannot enter")
+        );
+        std::fs::remove_dir(&dir).unwrap();
     }
 }

@@ -1,13 +1,12 @@
 //! One QEMU process: how it is started, told to power down or reset, found again after zecd
 //! restarts, and ended. QEMU daemonizes (`-daemonize`), so a guest outlives a zecd that is
-//! killed and is adopted again from its pid file; its QMP monitor listens on an abstract
-//! Unix socket (no path-length limit, nothing left on disk).
+//! killed and is adopted again from its pid file; its QMP monitor listens on a Unix socket in
+//! a directory only zecd's user may enter.
 
 use serde_json::Value;
 use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Write};
-use std::os::linux::net::SocketAddrExt;
-use std::os::unix::net::{SocketAddr, UnixStream};
+use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -45,8 +44,8 @@ pub struct Spec {
     pub disk: PathBuf,
     pub console: PathBuf,
     pub pidfile: PathBuf,
-    /// The abstract socket name of the QMP monitor.
-    pub qmp: String,
+    /// The QMP monitor's socket.
+    pub qmp: PathBuf,
     pub ssh_port: u16,
     pub hostname: String,
     pub authorized_keys: Option<PathBuf>,
@@ -122,8 +121,8 @@ impl Spec {
         push("chardev:ser0");
         push("-chardev");
         push(&format!(
-            "socket,id=qmp,path={},abstract=on,server=on,wait=off",
-            self.qmp
+            "socket,id=qmp,path={},server=on,wait=off",
+            escape(&self.qmp)
         ));
         push("-mon");
         push("chardev=qmp,mode=control");
@@ -172,8 +171,8 @@ pub fn alive(pid: u32, disk: &Path) -> bool {
     let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
         return false;
     };
-    // A zombie has an empty command line.
-    let needle = disk.to_string_lossy();
+    // A zombie has an empty command line. The disk is named as on the command line.
+    let needle = format!("file={},", escape(disk));
     let state_ok = std::fs::read_to_string(format!("/proc/{pid}/stat"))
         .ok()
         .and_then(|s| {
@@ -184,7 +183,7 @@ pub fn alive(pid: u32, disk: &Path) -> bool {
     state_ok
         && cmdline
             .split(|b| *b == 0)
-            .any(|arg| String::from_utf8_lossy(arg).contains(needle.as_ref()))
+            .any(|arg| String::from_utf8_lossy(arg).contains(&needle))
 }
 
 /// Resident memory of a process, in KiB.
@@ -209,10 +208,10 @@ pub fn signal(pid: u32, sig: rustix::process::Signal) {
 
 /// Runs one QMP command on a machine's monitor (blocking; a few milliseconds). Returns the
 /// command's `return` value.
-pub fn qmp(socket: &str, command: &str) -> Result<Value, String> {
-    let addr = SocketAddr::from_abstract_name(socket.as_bytes())
-        .map_err(|e| format!("QMP {socket}: {e}"))?;
-    let stream = UnixStream::connect_addr(&addr).map_err(|e| format!("QMP {socket}: {e}"))?;
+pub fn qmp(socket: &Path, command: &str) -> Result<Value, String> {
+    let stream =
+        UnixStream::connect(socket).map_err(|e| format!("QMP {}: {e}", socket.display()))?;
+    let socket = socket.display();
     let timeout = Some(Duration::from_secs(5));
     stream
         .set_read_timeout(timeout)
@@ -320,7 +319,7 @@ mod tests {
             disk: "/d/a,b/disk.qcow2".into(),
             console: "/d/console.log".into(),
             pidfile: "/d/qemu.pid".into(),
-            qmp: "zecd-qmp-1".into(),
+            qmp: "/run/q/1.qmp".into(),
             ssh_port: 40022,
             hostname: "web-1".into(),
             authorized_keys: Some("/d/authorized_keys".into()),

@@ -230,6 +230,12 @@ fn serve(args: ServeArgs) -> Result<()> {
         Some(c) => c.clone(),
         None => Arc::new(SystemClock),
     };
+    if args.guests == GuestMode::Qemu && args.data.database_url.is_some() {
+        bail!(
+            "--guests qemu runs the machines on this host, so it keeps its data of its own: \
+             give --data-dir, not --database-url"
+        );
+    }
     let guests = match args.guests {
         GuestMode::None => None,
         GuestMode::Qemu => Some(
@@ -321,8 +327,14 @@ async fn run(
         ops,
     )
     .with_guests(guests.clone());
-    if let Some(guests) = &guests {
-        guests.start(store.clone()).await;
+    // Phases held for real guests that nothing here will drive (data made with
+    // --guests qemu) end on their durations.
+    let unheld = store.unhold().await?;
+    if unheld > 0 {
+        tracing::info!(
+            instances = unheld,
+            "phases held for real guests now end on their durations"
+        );
     }
     // Signal handlers go in before anyone can know where we listen, so that a signal is
     // always a graceful stop; from the signal on, the replica is not ready.
@@ -387,6 +399,10 @@ async fn run(
             .map_or_else(net::default_max_connections, |n| n as usize),
     };
     tracing::debug!(?limits, "connection limits");
+    if let Some(guests) = &guests {
+        // Before the first request: instances already show their machines' truth.
+        guests.start(store.clone()).await;
+    }
     let served = net::serve(listeners, router(app), limits, stop, args.shutdown_timeout).await;
     if let Some(guests) = &guests {
         guests.shutdown().await;

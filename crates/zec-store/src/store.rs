@@ -430,17 +430,28 @@ impl Store {
         self.core().version.subscribe()
     }
 
-    /// News from a real guest: the lifecycle of `zec_core::guest` applied to the instance at
-    /// this moment. Returns the status afterwards (`None`: no such instance).
+    /// News from a real guest, seen while the instance was in the phase `about` (its
+    /// `Pending::key`; `None`: no phase): the table of `zec_core::guest` applied to the
+    /// instance at this moment, unless that phase is over (stale news changes nothing).
+    /// Returns the status afterwards (`None`: no such instance).
     pub async fn guest_event(
         &self,
         id: u64,
         event: zec_core::guest::GuestEvent,
+        about: Option<(zec_core::Phase, Millis)>,
     ) -> Result<Option<zec_types::InstanceStatus>, StoreError> {
         self.run(1, move |round| {
-            crate::writer::instances::guest_event(round, id, event)
+            crate::writer::instances::guest_event(round, id, event, about)
         })
         .await
+    }
+
+    /// Gives every phase held for a real guest that this store's timings do not hold a
+    /// deadline: its duration from when it began (see `Timings::hold`). For a zecd started
+    /// without real guests on data made with them, and after an import. Returns how many.
+    pub async fn unhold(&self) -> Result<usize, StoreError> {
+        self.run(1, |round| Ok(crate::writer::instances::unhold(round)))
+            .await
     }
 
     // ---- resource groups ----

@@ -49,6 +49,7 @@ on_every_backend!(
     the_writer_decides_on_networks_as_they_are_at_commit,
     networks_survive_a_restart_and_nics_follow_their_instances,
     disks_eips_and_nics_survive_a_restart_and_follow_a_purge,
+    held_phases_end_only_by_guest_reports_and_end_on_time_once_unheld,
 );
 
 struct Fixture {
@@ -82,9 +83,13 @@ impl Fixture {
     }
 
     fn options(&self) -> StoreOptions {
+        self.options_with(Timings::default())
+    }
+
+    fn options_with(&self, timings: Timings) -> StoreOptions {
         StoreOptions {
             clock: self.clock.clone(),
-            timings: Timings::default(),
+            timings,
             catalog: Arc::new(Catalog::builtin()),
             faults: Default::default(),
             pg: Default::default(),
@@ -154,6 +159,78 @@ async fn statuses(store: &Store, account: AccountId) -> Vec<S> {
         .iter()
         .map(|r| r.status)
         .collect()
+}
+
+/// Timings as with `--guests qemu`.
+fn guest_timings() -> Timings {
+    let mut t = Timings::default();
+    for p in zec_core::Phase::ALL {
+        if zec_core::guest::held_by_guest(p) {
+            t.hold(p);
+        }
+    }
+    t
+}
+
+async fn held_phases_end_only_by_guest_reports_and_end_on_time_once_unheld(f: Fixture) {
+    use zec_core::guest::GuestEvent;
+    let store = Store::open(&f.backend, f.options_with(guest_timings())).unwrap();
+    store.default_group(1).await.unwrap();
+    let made = create(&store, 1, 2).await;
+    let (a, b) = (made[0].id, made[1].id);
+    let deploy = made[0].pending.unwrap().key();
+    // No clock ends a held phase.
+    f.clock.advance(Duration::from_secs(3600)).unwrap();
+    store.settle_due().await.unwrap();
+    assert_eq!(statuses(&store, 1).await, [S::Deploying; 2]);
+    // The guest booted: RUNNING.
+    let now = store.guest_event(a, GuestEvent::Booted, Some(deploy)).await;
+    assert_eq!(now.unwrap(), Some(S::Running));
+    // A stop begun since makes news about the boot stale.
+    store
+        .operate(1, vec![a], Operation::Stop, Change::None, None)
+        .await
+        .unwrap();
+    let stale = store.guest_event(a, GuestEvent::Booted, Some(deploy)).await;
+    assert_eq!(stale.unwrap(), Some(S::Stopping));
+    let stop = store.instance(1, a).unwrap().pending.unwrap().key();
+    // A rename during the phase does not change which phase it is.
+    store
+        .operate(
+            1,
+            vec![a],
+            Operation::ModifyAttributes,
+            Change::Rename("x".into()),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.instance(1, a).unwrap().pending.unwrap().key(), stop);
+    let off = store.guest_event(a, GuestEvent::Off, Some(stop)).await;
+    assert_eq!(off.unwrap(), Some(S::Stopped));
+    // A guest that goes off on its own while RUNNING is STOPPED; one RUNNING with no
+    // machine boots again.
+    let deploy_b = store.instance(1, b).unwrap().pending.unwrap().key();
+    store
+        .guest_event(b, GuestEvent::Booted, Some(deploy_b))
+        .await
+        .unwrap();
+    let missing = store.guest_event(b, GuestEvent::Missing, None).await;
+    assert_eq!(missing.unwrap(), Some(S::Booting));
+    // The held phase survives a restart as it was ...
+    drop(store);
+    let store = Store::open(&f.backend, f.options_with(guest_timings())).unwrap();
+    assert_eq!(store.unhold().await.unwrap(), 0);
+    assert!(store.instance(1, b).unwrap().pending.unwrap().is_held());
+    // ... and, opened without real guests, ends on its duration from when it began.
+    drop(store);
+    let store = f.open_bare();
+    assert_eq!(store.unhold().await.unwrap(), 1);
+    let p = store.instance(1, b).unwrap().pending;
+    assert!(p.is_some_and(|p| !p.is_held()), "{p:?}");
+    f.clock.advance(Duration::from_secs(2)).unwrap();
+    store.settle_due().await.unwrap();
+    assert_eq!(statuses(&store, 1).await, [S::Stopped, S::Running]);
 }
 
 async fn created_instances_deploy_until_their_time_comes(f: Fixture) {

@@ -89,12 +89,15 @@ pub(crate) fn operate(round: &mut Round<'_>, o: Operate<'_>) -> Result<Operated,
     })
 }
 
-/// News from a real guest about instance `id` ([`zec_core::guest::on_guest`]). Returns the
-/// status afterwards; `None` if there is no such instance (any more).
+/// News from a real guest about instance `id` ([`zec_core::guest::on_guest`]), observed
+/// while the instance was in the phase `about` (`None`: in no phase). News about a phase that
+/// has since ended or been replaced is stale and changes nothing. Returns the status
+/// afterwards; `None` if there is no such instance (any more).
 pub(crate) fn guest_event(
     round: &mut Round<'_>,
     id: u64,
     event: GuestEvent,
+    about: Option<(Phase, zec_core::Millis)>,
 ) -> Result<Option<zec_types::InstanceStatus>, StoreError> {
     let Some(instance) = round.get::<Instance>(id) else {
         return Ok(None);
@@ -102,6 +105,9 @@ pub(crate) fn guest_event(
     let Some(mut instance) = round.settle(instance) else {
         return Ok(None);
     };
+    if instance.pending.map(|p| p.key()) != about {
+        return Ok(Some(instance.status));
+    }
     let now = round.now;
     let pending = instance.pending.map(|p| (p.phase, p.outcome));
     match on_guest(instance.status, pending, event) {
@@ -126,6 +132,37 @@ pub(crate) fn guest_event(
     let status = instance.status;
     round.put(instance);
     Ok(Some(status))
+}
+
+/// Gives phases held for a real guest, which this zecd does not hold (it now runs without
+/// real guests, or they came in an import), the deadline their duration gives from when they
+/// began. Returns how many.
+pub(crate) fn unhold(round: &mut Round<'_>) -> usize {
+    use crate::kinds::KindIndex;
+    let timings = round.core.timings;
+    let mut held = Vec::new();
+    round.indexes.instances.each(None, &mut |i| {
+        if i.pending
+            .is_some_and(|p| p.is_held() && !timings.is_held(p.phase))
+        {
+            held.push(i.id);
+        }
+    });
+    let mut n = 0;
+    for id in held {
+        let Some(mut i) = round.get::<Instance>(id) else {
+            continue;
+        };
+        if let Some(p) = i.pending.as_mut()
+            && let Some(since) = p.held_since.take()
+        {
+            p.due = since.saturating_add(timings.millis(p.phase));
+            round.schedule(&i);
+            round.put(i);
+            n += 1;
+        }
+    }
+    n
 }
 
 /// How a phase beginning now on this instance will end: its failure if a fault rule says

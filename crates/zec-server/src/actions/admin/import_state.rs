@@ -21,6 +21,9 @@ pub async fn handle(
         )
     })?;
     let done = app.store.import_state(doc).await.map_err(store_error)?;
+    // Phases a real guest held where the state was exported end on their durations here,
+    // unless guests are real here too.
+    app.store.unhold().await.map_err(store_error)?;
     Ok(Reply::Json(ImportStateResponse {
         accounts: done.accounts as u64,
         resources: done.resources as u64,

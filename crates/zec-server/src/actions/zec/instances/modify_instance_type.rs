@@ -43,6 +43,15 @@ pub async fn handle(
             ),
         ));
     }
+    // A real guest's machine grows at its next start: it must fit (STOCK_INSUFFICIENT).
+    let admitted = match &app.guests {
+        Some(guests) => Some(
+            guests
+                .admit_resize(&app.store, instance.memory, itype.memory)
+                .await?,
+        ),
+        None => None,
+    };
     let change = Change::Resize {
         instance_type: Atom::new(&itype.id),
         cpu: itype.cpu,
@@ -50,6 +59,7 @@ pub async fn handle(
     };
     let (done, _) =
         crate::actions::operate(app, req, vec![instance.id], Operation::Resize, change).await?;
+    drop(admitted);
     Ok(Reply::Json(ModifyInstanceTypeResponse {
         order_number: done.order_number.to_string(),
     }))

@@ -22,7 +22,19 @@ pub async fn handle(
             .map_err(crate::store_error)?;
         reset::plan(&r, app.store.catalog(), &view, &instance)?
     };
+    if let Some(guests) = &app.guests {
+        let os_type = app
+            .store
+            .catalog()
+            .image(&reinstall.image_id)
+            .map_or("linux", |i| i.os_type.as_str());
+        guests.check_image(os_type)?;
+    }
     let change = Change::Reinstall(Box::new(reinstall));
     crate::actions::operate(app, req, vec![instance.id], Operation::Reinstall, change).await?;
+    if let (Some(guests), Some(password)) = (&app.guests, &r.password) {
+        // For the rebuilt guest's first boot.
+        guests.remember_password(instance.id, password.clone());
+    }
     Ok(Reply::Json(Empty {}))
 }

@@ -18,8 +18,13 @@ pub async fn handle(
     if let Some(guests) = &app.guests
         && r.force_shutdown.unwrap_or(true)
     {
-        // A real guest is powered off rather than asked to shut down.
-        guests.force_stop(&ids);
+        // A real guest that is stopping is powered off rather than asked to shut down.
+        let stopping: Vec<u64> = ids
+            .iter()
+            .copied()
+            .filter(|id| !failed.contains(&id.to_string()))
+            .collect();
+        guests.force_stop(&stopping);
     }
     Ok(Reply::Json(InstanceBatchResponse {
         instance_ids: failed,
