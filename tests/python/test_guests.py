@@ -137,8 +137,12 @@ def test_an_instance_is_a_real_machine_through_its_whole_life(start_zecd, ssh_ke
     console = server.admin_call("DescribeGuestConsole", {"instanceId": iid})["output"]
     assert "ZECD-GUEST-READY" in console
     rss = guest(server, iid)["rssMib"]
+    total_mib = int(Path("/proc/meminfo").read_text().split()[1]) // 1024
     print(f"\n[guests] create to RUNNING: {to_running:.2f} s; machine {g['memoryMib']} MiB, "
-          f"{g['vcpus']} vCPU; QEMU resident {rss} MiB")
+          f"{g['vcpus']} vCPU ({server.admin_call('DescribeGuests', {})['accel']}); QEMU "
+          f"resident {rss} MiB; this host ({os.cpu_count()} cores, {total_mib} MiB) holds about "
+          f"{int(total_mib * 0.9 / max(rss, 1))} such guests by memory (bench/guests.py "
+          "measures more)")
 
     # What the guest writes to its disk stays across stop and start.
     ssh(server, iid, key, "echo kept > /root/marker && sync")

@@ -263,6 +263,14 @@ impl Guests {
         lock(&self.inner.forced).extend(ids.iter().copied());
     }
 
+    /// Takes [`Guests::force_stop`] back (the stop was refused).
+    pub fn unforce_stop(&self, ids: &[u64]) {
+        let mut forced = lock(&self.inner.forced);
+        for id in ids {
+            forced.remove(id);
+        }
+    }
+
     /// The machines of these instances (all, if none are named), by instance id.
     pub fn describe(&self, ids: &[u64]) -> Vec<GuestInfo> {
         let shown = lock(&self.inner.shown);
