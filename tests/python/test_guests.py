@@ -134,6 +134,13 @@ def test_an_instance_is_a_real_machine_through_its_whole_life(start_zecd, ssh_ke
     assert Path(g["disk"]).is_file()
     uname = ssh(server, iid, key, "uname -a")
     assert uname.startswith("Linux guest-1 "), uname
+    # The same through `zec ssh`, which finds the port with DescribeGuests.
+    out = subprocess.run(
+        [str(ZECD_BIN.parent / "zec"), "--endpoint", f"http://{server.domain}",
+         "--access-key-id", server.key_id, "--access-key-secret", server.password,
+         "ssh", iid, "-i", str(key), "--", "uname", "-n"],
+        capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert (out.returncode, out.stdout.strip()) == (0, "guest-1"), out.stderr
     console = server.admin_call("DescribeGuestConsole", {"instanceId": iid})["output"]
     assert "ZECD-GUEST-READY" in console
     rss = guest(server, iid)["rssMib"]

@@ -497,12 +497,9 @@ async fn start(inner: &Inner, store: &Store, m: &mut Machine, i: &Instance) -> R
         }
         None => None,
     };
-    m.ssh_port = free_port(m.ssh_port)?;
-    std::fs::write(m.dir.join("ssh-port"), m.ssh_port.to_string())
-        .map_err(|e| format!("ssh-port: {e}"))?;
     m.vcpus = crate::budget::vcpus(i.cpu, inner.host_cpus);
     m.memory_mib = crate::budget::memory_mib(i.memory, config.memory_scale);
-    let spec = Spec {
+    let mut spec = Spec {
         accel: inner.accel,
         vcpus: m.vcpus,
         memory_mib: m.memory_mib,
@@ -512,17 +509,28 @@ async fn start(inner: &Inner, store: &Store, m: &mut Machine, i: &Instance) -> R
         console: m.console(),
         pidfile: m.pidfile(),
         qmp: m.qmp.clone(),
-        ssh_port: m.ssh_port,
+        ssh_port: free_port(m.ssh_port)?,
         hostname: hostname(&i.name),
         authorized_keys,
         password: password.clone(),
     };
     m.new_boot();
-    let launched = machine::launch(&config.qemu, &spec).await;
+    let mut launched = machine::launch(&config.qemu, &spec).await;
+    if launched
+        .as_ref()
+        .is_err_and(|e| e.contains("hostfwd") || e.contains("forwarding"))
+    {
+        // The port was free when picked and taken before QEMU bound it: another one.
+        spec.ssh_port = free_port(0)?;
+        launched = machine::launch(&config.qemu, &spec).await;
+    }
     // QEMU has read the password; it is not kept on disk.
     if let Some(p) = password {
         let _ = std::fs::remove_file(p);
     }
+    m.ssh_port = spec.ssh_port;
+    std::fs::write(m.dir.join("ssh-port"), m.ssh_port.to_string())
+        .map_err(|e| format!("ssh-port: {e}"))?;
     let pid = launched?;
     tracing::info!(instance = i.id, pid, ssh_port = m.ssh_port, "guest started");
     m.pid = Some(pid);
