@@ -143,6 +143,11 @@ def test_an_instance_is_a_real_machine_through_its_whole_life(start_zecd, ssh_ke
     assert (out.returncode, out.stdout.strip()) == (0, "guest-1"), out.stderr
     console = server.admin_call("DescribeGuestConsole", {"instanceId": iid})["output"]
     assert "ZECD-GUEST-READY" in console
+    # The root filesystem fills the system disk (the image's is 128 MiB).
+    assert "root filesystem grown" in console, console[-2000:]
+    disk_gib = sdk_call(client, "DescribeInstances", instanceIds=[iid]).dataSet[0].systemDisk.diskSize
+    root_kib = int(ssh(server, iid, key, "df -k / | tail -n 1").split()[1])
+    assert root_kib > disk_gib * 1024 * 1024 * 0.9, (root_kib, disk_gib)
     rss = guest(server, iid)["rssMib"]
     total_mib = int(Path("/proc/meminfo").read_text().split()[1]) // 1024
     print(f"\n[guests] create to RUNNING: {to_running:.2f} s; machine {g['memoryMib']} MiB, "
