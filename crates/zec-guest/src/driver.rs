@@ -286,13 +286,7 @@ impl Driver {
                     match want {
                         Want::Rebuild => {
                             kill(m).await;
-                            machine::make_disk(
-                                &config.qemu_img,
-                                &inner.image.rootfs,
-                                &m.disk(),
-                                i.system_disk.size,
-                            )
-                            .await?;
+                            new_disk(&inner, m, i).await?;
                         }
                         Want::Reset if m.on() => {
                             m.new_boot();
@@ -467,13 +461,7 @@ async fn start(inner: &Inner, store: &Store, m: &mut Machine, i: &Instance) -> R
     let config = &inner.config;
     std::fs::create_dir_all(&m.dir).map_err(|e| format!("{}: {e}", m.dir.display()))?;
     if !m.disk().is_file() {
-        machine::make_disk(
-            &config.qemu_img,
-            &inner.image.rootfs,
-            &m.disk(),
-            i.system_disk.size,
-        )
-        .await?;
+        new_disk(inner, m, i).await?;
     }
     let keys = i
         .key_id
@@ -549,17 +537,23 @@ fn hostname(name: &str) -> String {
     if h.is_empty() { "zec".into() } else { h.into() }
 }
 
+/// A disk fresh from the image, of the instance's system disk size.
+async fn new_disk(inner: &Inner, m: &Machine, i: &Instance) -> Result<(), String> {
+    let image = &inner.image.rootfs;
+    machine::make_disk(&inner.config.qemu_img, image, &m.disk(), i.system_disk.size).await
+}
+
+/// A new file only its owner may read (one left over is removed first, whatever its mode).
 fn write_private(path: &Path, bytes: &[u8]) -> Result<(), String> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new()
+    let _ = std::fs::remove_file(path);
+    std::fs::OpenOptions::new()
         .write(true)
-        .create(true)
-        .truncate(true)
+        .create_new(true)
         .mode(0o600)
         .open(path)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    f.write_all(bytes)
+        .and_then(|mut f| f.write_all(bytes))
         .map_err(|e| format!("{}: {e}", path.display()))
 }
 
