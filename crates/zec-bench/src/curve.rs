@@ -67,6 +67,9 @@ pub async fn run(args: CurveArgs) -> Result<()> {
             args.run.zecd.display()
         );
     }
+    if args.sizes.len() < 2 {
+        bail!("--sizes: a curve needs at least two sizes");
+    }
     wrk::check_installed()?;
     // An empty zecd's resident memory: what the instances add is measured above it.
     let base_kib = {
@@ -80,7 +83,6 @@ pub async fn run(args: CurveArgs) -> Result<()> {
         )?;
         let rss = z.rss_kib()?;
         z.stop()?;
-        std::fs::remove_dir_all(&data)?;
         rss
     };
     let mut sizes = Vec::new();
@@ -187,7 +189,7 @@ async fn measure(curve: &CurveArgs, n: u64) -> Result<Size> {
     eprintln!("restarting zecd with {n} instances ...");
     let restart = zecd.restart()?;
     zecd.stop()?;
-    let _ = std::fs::remove_dir_all(&data);
+    drop(data);
     tokio::task::block_in_place(|| drop(database));
     Ok(Size {
         instances: n,

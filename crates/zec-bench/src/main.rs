@@ -384,13 +384,30 @@ async fn describe_status(args: Args) -> Result<()> {
     Ok(())
 }
 
-pub(crate) fn tempfile_dir() -> Result<PathBuf> {
+pub(crate) fn tempfile_dir() -> Result<ScratchDir> {
     let dir = std::env::temp_dir().join(format!("zec-bench-{}", std::process::id()));
     if dir.exists() {
         std::fs::remove_dir_all(&dir)?;
     }
     std::fs::create_dir_all(&dir)?;
-    Ok(dir)
+    Ok(ScratchDir(dir))
+}
+
+/// A scratch directory (a zecd's data, a million instances' worth), removed when dropped, so
+/// a run that fails half-way does not leave gigabytes behind in `$TMPDIR`.
+pub(crate) struct ScratchDir(PathBuf);
+
+impl std::ops::Deref for ScratchDir {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// The size of zecd's answer to a request.

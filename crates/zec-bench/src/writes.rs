@@ -153,6 +153,6 @@ pub async fn run(mut args: WriteArgs) -> Result<()> {
         refused.load(Ordering::Relaxed)
     );
     drop(zecd);
-    let _ = std::fs::remove_dir_all(&data);
+    drop(data);
     Ok(())
 }

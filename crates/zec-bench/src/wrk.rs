@@ -90,7 +90,9 @@ pub fn run(
         .arg(&path)
         .arg(format!("http://{addr}/api/v2/zec"))
         .output()
-        .context("running wrk")?;
+        .context("running wrk");
+    let _ = std::fs::remove_file(&path);
+    let out = out?;
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     if !out.status.success() {
         bail!("wrk failed: {text}{}", String::from_utf8_lossy(&out.stderr));

@@ -10,6 +10,7 @@ pub mod console;
 mod front;
 pub mod net;
 pub mod ops;
+mod raw;
 pub mod request;
 pub mod tls;
 

@@ -174,7 +174,11 @@ impl<'a> View<'a> {
         let mut disks: Vec<&Disk> = self
             .indexes
             .disks
-            .listed(self.account, "instanceId", &instance.to_string())
+            .listed(
+                self.account,
+                "instanceId",
+                itoa::Buffer::new().format(instance),
+            )
             .filter(|d| d.life.at(self.now).is_some())
             .collect();
         disks.sort_by_key(|d| (!d.system, d.id));
@@ -184,7 +188,7 @@ impl<'a> View<'a> {
     /// The NICs of an instance: its primary one first, then those attached.
     pub fn nics_of(&self, instance: u64) -> Vec<&Nic> {
         let mut nics: Vec<&Nic> = self
-            .nics_where("instanceId", &instance.to_string())
+            .nics_where("instanceId", itoa::Buffer::new().format(instance))
             .collect();
         nics.sort_by_key(|n| (!n.primary, n.id));
         nics
@@ -194,7 +198,11 @@ impl<'a> View<'a> {
     pub fn eips_on(&self, nic: u64) -> Vec<&Eip> {
         self.indexes
             .eips
-            .listed(self.account, "associatedId", &nic.to_string())
+            .listed(
+                self.account,
+                "associatedId",
+                itoa::Buffer::new().format(nic),
+            )
             .filter(|e| e.life.at(self.now).is_some() && e.binding.is_some())
             .collect()
     }
