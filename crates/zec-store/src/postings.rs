@@ -346,7 +346,21 @@ impl<K: Hash + Eq> Postings<K> {
             [one] => Plan::One(one.bitmap()),
             _ => match sets.iter().map(|s| s.dense.as_deref()).collect() {
                 Some(words) => Plan::Words(words),
-                None => Plan::Walk(sets[0].bitmap(), sets[1..].to_vec()),
+                None => {
+                    // The sparse values are intersected as bitmaps (container by container,
+                    // far cheaper than asking each of them about every candidate); the dense
+                    // ones are then checked bit by bit on what is left.
+                    let mut small = sets[0].bitmap();
+                    let mut rest = Vec::new();
+                    for s in &sets[1..] {
+                        if s.dense.is_none() && s.single.is_none() {
+                            small = Cow::Owned(&*small & &s.bits);
+                        } else {
+                            rest.push(*s);
+                        }
+                    }
+                    Plan::Walk(small, rest)
+                }
             },
         }
     }
@@ -525,6 +539,10 @@ mod tests {
                 // A rare value: combined with a common one, its few documents are walked.
                 keys.insert(7);
             }
+            if r.is_multiple_of(35) {
+                // Another: two rare values are intersected as bitmaps.
+                keys.insert(8);
+            }
             match r % 10 {
                 0..=4 => {
                     next += 1 + r % 3;
@@ -562,6 +580,8 @@ mod tests {
                     vec![1, 2],
                     vec![3, 4, 5],
                     vec![0, 7],
+                    vec![7, 8],
+                    vec![1, 7, 8],
                     vec![9],
                 ] {
                     let expect: Vec<u64> = model
