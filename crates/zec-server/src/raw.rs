@@ -19,8 +19,8 @@ pub struct RawJson {
 impl RawJson {
     /// Opens the envelope: what follows are the response's fields.
     pub fn envelope(request_id: &str, capacity: usize) -> Self {
-        // Request ids are zecd's own (`T` and an upper-case UUID), or the caller's when it sent
-        // one, which the front checks is printable ASCII: escaped all the same.
+        // Request ids are zecd's own (`T` and an upper-case UUID), which need no escaping;
+        // escaped all the same, as serde would.
         let mut o = Self {
             out: Vec::with_capacity(capacity),
             first: true,
