@@ -363,7 +363,7 @@ fn query(r: &DescribeInstancesRequest) -> Result<InstanceQuery, ApiError> {
 /// never null (spec §5; the Python SDK needs them present). The reference [`write_instance`]
 /// is checked against.
 #[cfg(test)]
-pub fn info(i: &Instance, group_name: &str, view: Option<&View<'_>>) -> InstanceInfo {
+pub fn info(i: &Instance, group_name: &str, v: &View<'_>) -> InstanceInfo {
     let id = i.id.to_string();
     let created = format_api_time(i.created_at);
     let group_name = group_name.to_owned();
@@ -379,15 +379,12 @@ pub fn info(i: &Instance, group_name: &str, view: Option<&View<'_>>) -> Instance
     };
     // Its NICs (the primary one first) and disks as DescribeNetworkInterfaces and DescribeDisks
     // show them; as the instance was made if they went in the instant since the listing.
-    let nics: Vec<NicInfo> = view
-        .map(|v| {
-            v.nics_of(i.id)
-                .into_iter()
-                .map(|n| crate::actions::zec::nics::info(v, n))
-                .collect()
-        })
-        .unwrap_or_default();
-    let disks: Vec<&zec_store::Disk> = view.map(|v| v.disks_of(i.id)).unwrap_or_default();
+    let nics: Vec<NicInfo> = v
+        .nics_of(i.id)
+        .into_iter()
+        .map(|n| crate::actions::zec::nics::info(v, n))
+        .collect();
+    let disks: Vec<&zec_store::Disk> = v.disks_of(i.id);
     let mut public: Vec<String> = i.public_ipv4.iter().map(|ip| ip.to_string()).collect();
     let mut private = vec![i.private_ipv4.to_string()];
     for n in &nics {
@@ -452,34 +449,19 @@ pub fn info(i: &Instance, group_name: &str, view: Option<&View<'_>>) -> Instance
             disk_category: Some(i.system_disk.category.to_string()),
             bursting_enabled: Some(i.system_disk.bursting),
         },
-        data_disks: if view.is_some() {
-            disks
-                .iter()
-                .filter(|d| d.disk_type() == "DATA")
-                .map(|d| InstanceDataDisk {
-                    disk_id: Some(d.id.to_string()),
-                    disk_name: Some(d.name.clone()),
-                    disk_size: Some(i64::from(d.size)),
-                    disk_amount: None,
-                    portable: Some(d.portable),
-                    bursting_enabled: Some(d.bursting),
-                    disk_category: Some(d.category.clone()),
-                })
-                .collect()
-        } else {
-            i.data_disks
-                .iter()
-                .map(|d| InstanceDataDisk {
-                    disk_id: Some(d.id.to_string()),
-                    disk_name: Some(d.name.clone()),
-                    disk_size: Some(i64::from(d.size)),
-                    disk_amount: None,
-                    portable: Some(false),
-                    bursting_enabled: Some(d.bursting),
-                    disk_category: Some(d.category.to_string()),
-                })
-                .collect()
-        },
+        data_disks: disks
+            .iter()
+            .filter(|d| d.disk_type() == "DATA")
+            .map(|d| InstanceDataDisk {
+                disk_id: Some(d.id.to_string()),
+                disk_name: Some(d.name.clone()),
+                disk_size: Some(i64::from(d.size)),
+                disk_amount: None,
+                portable: Some(d.portable),
+                bursting_enabled: Some(d.bursting),
+                disk_category: Some(d.category.clone()),
+            })
+            .collect(),
         public_ip_addresses: public,
         private_ip_addresses: private,
         key_id: i.key_id.clone(),
@@ -716,7 +698,7 @@ mod tests {
                         .iter()
                         .map(|i| {
                             let group = view.group_name(&i.resource_group_id).unwrap_or_default();
-                            info(i, group, Some(&view))
+                            info(i, group, &view)
                         })
                         .collect(),
                 };
