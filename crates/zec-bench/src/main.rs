@@ -45,6 +45,19 @@ enum Cmd {
     },
     /// The write benchmark: creates, then Stop/Start/Reboot in batches of 100.
     Writes(writes::WriteArgs),
+    /// Load the benchmark's fleet into a zecd data directory that is kept (for profiling a
+    /// restart or the memory of a loaded zecd: `zecd serve --data-dir DIR`).
+    Load {
+        /// Instances to load into one account.
+        #[arg(long, default_value_t = 1_000_000)]
+        instances: u64,
+        /// The data directory (created; must not hold a database yet).
+        #[arg(long)]
+        data_dir: PathBuf,
+        /// The zecd binary (a release build).
+        #[arg(long, default_value = "target/release/zecd")]
+        zecd: PathBuf,
+    },
     /// Serve a fixed body of `size` bytes on `listen` (the ceiling; run by describe-status).
     Ceiling {
         #[arg(long)]
@@ -116,6 +129,11 @@ fn main() -> Result<()> {
         .build()?;
     match cli.command {
         Cmd::Ceiling { listen, size } => rt.block_on(ceiling::serve(&listen, size)),
+        Cmd::Load {
+            instances,
+            data_dir,
+            zecd,
+        } => rt.block_on(load_only(&zecd, &data_dir, instances)),
         Cmd::Chart { table, out } => {
             let text = std::fs::read_to_string(&table)?;
             chart::draw(&out, &chart::series_from_table(&text)?)
@@ -158,6 +176,27 @@ pub(crate) fn client(addr: &str) -> Client {
     let mut config = Config::local(addr);
     config.timeout = Duration::from_secs(120);
     Client::new(config, Credential::access_key(KEY_ID, KEY_PASSWORD))
+}
+
+/// `zec-bench load`: the fleet, loaded and settled, in a data directory that stays.
+async fn load_only(bin: &std::path::Path, data: &std::path::Path, instances: u64) -> Result<()> {
+    if data.join("zecd.db").exists() {
+        bail!("{} already holds a database", data.display());
+    }
+    std::fs::create_dir_all(data)?;
+    let mut zecd = Zecd::start(bin, data, &[], KEY_ID, KEY_PASSWORD)?;
+    let api = client(&zecd.addr);
+    let started = Instant::now();
+    fleet::load(&api, instances).await?;
+    eprintln!("loaded {instances} instances in {:.1?}", started.elapsed());
+    wait_running(&api).await?;
+    zecd.stop()?;
+    eprintln!(
+        "serve it with: ZECD_ACCESS_KEY_ID={KEY_ID} ZECD_ACCESS_KEY_PASSWORD={KEY_PASSWORD} \
+         zecd serve --data-dir {}",
+        data.display()
+    );
+    Ok(())
 }
 
 async fn describe_status(args: Args) -> Result<()> {

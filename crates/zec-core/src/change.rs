@@ -57,7 +57,7 @@ impl Change {
     pub fn apply(&self, i: &mut Instance) {
         match self {
             Change::None => {}
-            Change::Rename(name) => i.name.clone_from(name),
+            Change::Rename(name) => i.name = name.as_str().into(),
             Change::Resize {
                 instance_type,
                 cpu,
@@ -72,8 +72,8 @@ impl Change {
                 i.image_name = r.image_name.clone();
                 i.time_zone = r.time_zone.clone();
                 i.enable_agent = r.enable_agent;
-                i.key_id.clone_from(&r.key_id);
-                i.name.clone_from(&r.name);
+                i.key_id = r.key_id.as_deref().map(Box::from);
+                i.name = r.name.as_str().into();
             }
             Change::IpForward(on) => i.enable_ip_forward = *on,
             Change::Release { depend_resource } => i.depend_resource = *depend_resource,

@@ -82,17 +82,17 @@ impl CreatePlan {
     ) -> Instance {
         let mut i = self.template.clone();
         i.id = a.id;
-        i.name = self.names[index].clone();
+        i.name = self.names[index].as_str().into();
         i.nic_id = a.nic_id;
         i.system_disk.id = a.system_disk_id;
         if let (Some(spec), Some(id)) = (&self.data_disk, a.data_disk_id) {
-            i.data_disks = vec![Disk {
+            i.data_disks = Box::new([Disk {
                 id,
-                name: format!("{}-data", i.name),
+                name: format!("{}-data", i.name).into(),
                 size: spec.size,
                 category: Atom::new(&spec.category),
                 bursting: spec.bursting,
-            }];
+            }]);
         }
         i.private_ipv4 = a.private_ipv4;
         i.public_ipv4 = a.public_ipv4;
@@ -275,7 +275,7 @@ pub fn plan(
     let template = Instance {
         id: 0,
         account,
-        name: String::new(),
+        name: Box::default(),
         zone_id: Atom::new(&zone.id),
         region_id: Atom::new(&zone.region),
         instance_type: Atom::new(&itype.id),
@@ -289,16 +289,16 @@ pub fn plan(
         pending: None,
         system_disk: Disk {
             id: 0,
-            name: String::new(),
+            name: Box::default(),
             size: system_size as u32,
             category: Atom::new(system_category),
             bursting: system.bursting_enabled.unwrap_or(false),
         },
-        data_disks: Vec::new(),
+        data_disks: Box::default(),
         private_ipv4: Ipv4Addr::UNSPECIFIED,
         public_ipv4: None,
         internet: internet.clone().map(Box::new),
-        key_id: req.key_id.clone(),
+        key_id: req.key_id.as_deref().map(Box::from),
         vpc_id: Atom::new(&subnet.vpc_id),
         subnet_id: Atom::new(&subnet.id),
         security_group_id: Atom::new(&security_group_id),
@@ -310,7 +310,7 @@ pub fn plan(
         resource_group_id: Atom::new(resource_group_id),
         nic_id: 0,
         tags,
-        placement_group_id: req.placement_group_id.clone(),
+        placement_group_id: req.placement_group_id.as_deref().map(Box::from),
         nested_virtualization: req
             .instance_options
             .as_ref()

@@ -15,7 +15,7 @@ pub type AccountId = i64;
 pub struct Instance {
     pub id: u64,
     pub account: AccountId,
-    pub name: String,
+    pub name: Box<str>,
     pub zone_id: Atom,
     pub region_id: Atom,
     pub instance_type: Atom,
@@ -30,11 +30,11 @@ pub struct Instance {
     /// The phase in progress, if any.
     pub pending: Option<Pending>,
     pub system_disk: Disk,
-    pub data_disks: Vec<Disk>,
+    pub data_disks: Box<[Disk]>,
     pub private_ipv4: Ipv4Addr,
     pub public_ipv4: Option<Ipv4Addr>,
     pub internet: Option<Box<Internet>>,
-    pub key_id: Option<String>,
+    pub key_id: Option<Box<str>>,
     pub vpc_id: Atom,
     pub subnet_id: Atom,
     pub security_group_id: Atom,
@@ -46,7 +46,7 @@ pub struct Instance {
     pub resource_group_id: Atom,
     pub nic_id: u64,
     pub tags: Vec<(String, String)>,
-    pub placement_group_id: Option<String>,
+    pub placement_group_id: Option<Box<str>>,
     /// `instanceOptions.nestedVirtualization`, when the instance was created with options
     /// (an instance without them shows `instanceOptions: null`, as the Terraform provider needs).
     pub nested_virtualization: Option<bool>,
@@ -94,7 +94,7 @@ impl Pending {
 pub struct Disk {
     pub id: u64,
     /// Data disks have names; the system disk's is empty (the API shows none).
-    pub name: String,
+    pub name: Box<str>,
     /// GiB.
     pub size: u32,
     pub category: Atom,
@@ -172,12 +172,12 @@ impl Instance {
             pending: None,
             system_disk: Disk {
                 id: id + 1,
-                name: String::new(),
+                name: Box::default(),
                 size: 20,
                 category: "Standard NVMe SSD".into(),
                 bursting: false,
             },
-            data_disks: vec![],
+            data_disks: Box::default(),
             private_ipv4: Ipv4Addr::new(10, 16, 0, 2),
             public_ipv4: None,
             internet: None,

@@ -66,7 +66,7 @@ pub fn plan(
         None => image.agent && instance.enable_agent,
     };
     let name = match req.instance_name.as_deref().filter(|s| !s.is_empty()) {
-        None => instance.name.clone(),
+        None => instance.name.to_string(),
         Some(n) => {
             check_instance_name(n)?;
             n.to_owned()

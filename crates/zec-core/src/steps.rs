@@ -4,6 +4,7 @@
 //! `--transition` (`disk-create=2s,...`); fault rules may make the phases that create
 //! something fail.
 
+use crate::Atom;
 use crate::clock::Millis;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -85,13 +86,13 @@ impl Step {
 pub struct Transition {
     pub step: Step,
     pub due: Millis,
-    pub then: Option<String>,
+    pub then: Option<Atom>,
 }
 
 /// A resource's status on the clock: the status it shows, and the phase under way.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Life {
-    pub status: String,
+    pub status: Atom,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transition: Option<Transition>,
 }
@@ -107,7 +108,7 @@ pub enum Ended {
 impl Life {
     pub fn new(status: &str) -> Self {
         Self {
-            status: status.to_owned(),
+            status: Atom::new(status),
             transition: None,
         }
     }
@@ -127,11 +128,11 @@ impl Life {
 
     /// Begins a phase: `during` until `due`, then `then`.
     pub fn begin(&mut self, step: Step, during: &str, due: Millis, then: Option<&str>) {
-        self.status = during.to_owned();
+        self.status = Atom::new(during);
         self.transition = Some(Transition {
             step,
             due,
-            then: then.map(str::to_owned),
+            then: then.map(Atom::new),
         });
     }
 

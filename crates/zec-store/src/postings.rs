@@ -15,6 +15,7 @@
 use roaring::RoaringBitmap;
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::hash::Hash;
 use std::ops::Range;
 
@@ -29,65 +30,83 @@ const DENSITY: u64 = 64;
 
 /// The slots of one value: a Roaring bitmap, and a plain bitset beside it while it is dense.
 /// A value only one document has (an instance's id on its NIC and disks) keeps that slot
-/// alone: a bitmap of one costs a few hundred bytes.
+/// alone, in the map's own entry (16 bytes): a bitmap of one costs a few hundred.
+#[derive(Debug)]
+enum Set {
+    One(u32),
+    /// At least two slots.
+    Many(Box<Many>),
+}
+
 #[derive(Debug, Default)]
-struct Set {
-    single: Option<u32>,
-    /// Empty while `single` is set.
+struct Many {
     bits: RoaringBitmap,
     dense: Option<Vec<u64>>,
 }
 
 impl Set {
     fn len(&self) -> u64 {
-        if self.single.is_some() {
-            1
-        } else {
-            self.bits.len()
+        match self {
+            Set::One(_) => 1,
+            Set::Many(m) => m.bits.len(),
         }
     }
 
-    fn is_empty(&self) -> bool {
-        self.single.is_none() && self.bits.is_empty()
-    }
-
     fn iter(&self) -> impl Iterator<Item = u32> + '_ {
-        self.single.into_iter().chain(self.bits.iter())
+        let (one, many) = match self {
+            Set::One(s) => (Some(*s), None),
+            Set::Many(m) => (None, Some(m.bits.iter())),
+        };
+        one.into_iter().chain(many.into_iter().flatten())
     }
 
     /// The slots as a bitmap (made for a single slot).
     fn bitmap(&self) -> Cow<'_, RoaringBitmap> {
-        match self.single {
-            Some(s) => Cow::Owned(RoaringBitmap::from_iter([s])),
-            None => Cow::Borrowed(&self.bits),
+        match self {
+            Set::One(s) => Cow::Owned(RoaringBitmap::from_iter([*s])),
+            Set::Many(m) => Cow::Borrowed(&m.bits),
+        }
+    }
+
+    /// The plain bitset, while the value is dense.
+    fn dense(&self) -> Option<&[u64]> {
+        match self {
+            Set::One(_) => None,
+            Set::Many(m) => m.dense.as_deref(),
+        }
+    }
+
+    /// The bitmap of a value that is neither dense nor single.
+    fn sparse(&self) -> Option<&RoaringBitmap> {
+        match self {
+            Set::Many(m) if m.dense.is_none() => Some(&m.bits),
+            _ => None,
         }
     }
 
     fn contains(&self, slot: u32) -> bool {
-        match (&self.dense, self.single) {
-            (Some(words), _) => words
-                .get(slot as usize / 64)
-                .is_some_and(|w| w & (1 << (slot % 64)) != 0),
-            (None, Some(s)) => s == slot,
-            (None, None) => self.bits.contains(slot),
+        match self {
+            Set::One(s) => *s == slot,
+            Set::Many(m) => match &m.dense {
+                Some(words) => words
+                    .get(slot as usize / 64)
+                    .is_some_and(|w| w & (1 << (slot % 64)) != 0),
+                None => m.bits.contains(slot),
+            },
         }
     }
 
     fn insert(&mut self, slot: u32, slots: usize) {
-        match self.single {
-            Some(s) if s == slot => return,
-            Some(s) => {
-                self.single = None;
-                self.bits.insert(s);
-            }
-            None if self.bits.is_empty() => {
-                self.single = Some(slot);
+        if let Set::One(s) = *self {
+            if s == slot {
                 return;
             }
-            None => {}
+            let bits = RoaringBitmap::from_iter([s]);
+            *self = Set::Many(Box::new(Many { bits, dense: None }));
         }
-        self.bits.insert(slot);
-        match &mut self.dense {
+        let Set::Many(m) = self else { return };
+        m.bits.insert(slot);
+        match &mut m.dense {
             Some(words) => {
                 let at = slot as usize / 64;
                 if words.len() <= at {
@@ -96,35 +115,62 @@ impl Set {
                 words[at] |= 1 << (slot % 64);
             }
             None => {
-                let n = self.bits.len();
+                let n = m.bits.len();
                 if n >= MIN_DENSE && n * DENSITY >= slots as u64 {
-                    self.densify();
+                    m.densify();
                 }
             }
         }
     }
 
-    fn remove(&mut self, slot: u32, slots: usize) {
-        if self.single == Some(slot) {
-            self.single = None;
-            return;
-        }
-        self.bits.remove(slot);
-        if let Some(words) = &mut self.dense {
+    /// Takes `slot` out; whether the value is left without documents.
+    fn remove(&mut self, slot: u32, slots: usize) -> bool {
+        let m = match self {
+            Set::One(s) => return *s == slot,
+            Set::Many(m) => m,
+        };
+        m.bits.remove(slot);
+        if let Some(words) = &mut m.dense {
             if let Some(w) = words.get_mut(slot as usize / 64) {
                 *w &= !(1 << (slot % 64));
             }
-            let n = self.bits.len();
+            let n = m.bits.len();
             if n < MIN_DENSE / 2 || n * DENSITY * 2 < slots as u64 {
-                self.dense = None;
+                m.dense = None;
             }
         }
-        if self.bits.len() == 1 {
-            self.single = self.bits.min();
-            self.bits = RoaringBitmap::new();
+        match m.bits.len() {
+            0 => true,
+            1 => {
+                *self = Set::One(m.bits.min().unwrap_or_default());
+                false
+            }
+            _ => false,
         }
     }
 
+    /// Every slot rewritten through `new_of_old`.
+    fn renumber(&mut self, new_of_old: &[u32]) {
+        match self {
+            Set::One(s) => *s = new_of_old[*s as usize],
+            Set::Many(m) => {
+                m.bits = remap(&m.bits, new_of_old);
+                if m.dense.is_some() {
+                    m.densify();
+                }
+            }
+        }
+    }
+}
+
+/// The bitmap of the slots `bits` become, renumbered.
+fn remap(bits: &RoaringBitmap, new_of_old: &[u32]) -> RoaringBitmap {
+    let mut slots: Vec<u32> = bits.iter().map(|s| new_of_old[s as usize]).collect();
+    slots.sort_unstable();
+    RoaringBitmap::from_sorted_iter(slots).unwrap_or_default()
+}
+
+impl Many {
     fn densify(&mut self) {
         let len = self.bits.max().map_or(0, |m| m as usize / 64 + 1);
         let mut words = vec![0u64; len];
@@ -183,9 +229,10 @@ impl GoneWords {
 
 #[derive(Debug)]
 pub struct Postings<K> {
-    /// Slot to ordinal; 0 where the document was removed.
+    /// Slot to ordinal, strictly increasing: a removed document's slot (a hole, not in `all`)
+    /// keeps its ordinal, so a document's slot is found by binary search, with no map of a
+    /// million entries beside the list.
     ordinals: Vec<u64>,
-    slots: Map<u64, u32>,
     /// Every live slot.
     all: RoaringBitmap,
     lists: Map<K, Set>,
@@ -195,7 +242,6 @@ impl<K> Default for Postings<K> {
     fn default() -> Self {
         Self {
             ordinals: Vec::new(),
-            slots: Map::default(),
             all: RoaringBitmap::new(),
             lists: Map::default(),
         }
@@ -228,9 +274,21 @@ impl<K: Hash + Eq> Postings<K> {
         self.lists.get(key).map_or(0, |s| s.len() as usize)
     }
 
+    /// The slot of a document that is here.
+    fn slot(&self, ordinal: u64) -> Option<u32> {
+        let at = match self.ordinals.last() {
+            // Documents come in creation order: the newest is the one usually asked about.
+            Some(&last) if last == ordinal => self.ordinals.len() - 1,
+            Some(&last) if last < ordinal => return None,
+            _ => self.ordinals.partition_point(|&o| o < ordinal),
+        };
+        let slot = u32::try_from(at).ok()?;
+        (self.ordinals.get(at) == Some(&ordinal) && self.all.contains(slot)).then_some(slot)
+    }
+
     /// Adds a document, listed under `keys`; a document already here is relisted instead.
     pub fn insert(&mut self, ordinal: u64, keys: impl IntoIterator<Item = K>) {
-        if self.slots.contains_key(&ordinal) {
+        if self.slot(ordinal).is_some() {
             self.relist(ordinal, [], keys);
             return;
         }
@@ -241,11 +299,10 @@ impl<K: Hash + Eq> Postings<K> {
         }
         let slot = self.ordinals.len() as u32;
         self.ordinals.push(ordinal);
-        self.slots.insert(ordinal, slot);
         self.all.insert(slot);
         let n = self.ordinals.len();
         for k in keys {
-            self.lists.entry(k).or_default().insert(slot, n);
+            self.list(k, slot, n);
         }
         if last.is_some_and(|l| l > ordinal) {
             self.renumber();
@@ -259,7 +316,7 @@ impl<K: Hash + Eq> Postings<K> {
         removed: impl IntoIterator<Item = K>,
         added: impl IntoIterator<Item = K>,
     ) {
-        let Some(&slot) = self.slots.get(&ordinal) else {
+        let Some(slot) = self.slot(ordinal) else {
             return;
         };
         for k in removed {
@@ -267,37 +324,43 @@ impl<K: Hash + Eq> Postings<K> {
         }
         let n = self.ordinals.len();
         for k in added {
-            self.lists.entry(k).or_default().insert(slot, n);
+            self.list(k, slot, n);
+        }
+    }
+
+    fn list(&mut self, key: K, slot: u32, slots: usize) {
+        match self.lists.entry(key) {
+            Entry::Occupied(mut set) => set.get_mut().insert(slot, slots),
+            Entry::Vacant(v) => {
+                v.insert(Set::One(slot));
+            }
         }
     }
 
     fn unlist(&mut self, key: &K, slot: u32) {
         let n = self.ordinals.len();
-        if let Some(set) = self.lists.get_mut(key) {
-            set.remove(slot, n);
-            if set.is_empty() {
-                self.lists.remove(key);
-            }
+        if let Some(set) = self.lists.get_mut(key)
+            && set.remove(slot, n)
+        {
+            self.lists.remove(key);
         }
     }
 
     /// Removes a document from every list (`keys`: those it is listed under).
     pub fn remove(&mut self, ordinal: u64, keys: impl IntoIterator<Item = K>) -> bool {
-        let Some(slot) = self.slots.remove(&ordinal) else {
+        let Some(slot) = self.slot(ordinal) else {
             return false;
         };
         for k in keys {
             self.unlist(&k, slot);
         }
         self.all.remove(slot);
-        self.ordinals[slot as usize] = 0;
         // Trailing holes are simply dropped; holes inside are reclaimed by renumbering
         // once they outnumber the documents.
-        while self.ordinals.last() == Some(&0) {
-            self.ordinals.pop();
-        }
-        let holes = self.ordinals.len() - self.slots.len();
-        if holes > MIN_HOLES && holes > self.slots.len() {
+        let live = self.all.max().map_or(0, |m| m as usize + 1);
+        self.ordinals.truncate(live);
+        let (slots, docs) = (self.ordinals.len(), self.len());
+        if slots - docs > MIN_HOLES && slots - docs > docs {
             self.renumber();
         }
         true
@@ -305,7 +368,7 @@ impl<K: Hash + Eq> Postings<K> {
 
     /// Slots in ordinal order, without holes: every bitmap rewritten through the new numbers.
     fn renumber(&mut self) {
-        let mut live: Vec<(u64, u32)> = self.slots.iter().map(|(&o, &s)| (o, s)).collect();
+        let mut live: Vec<(u64, u32)> = self.all.iter().map(|s| (self.ordinal(s), s)).collect();
         live.sort_unstable();
         let mut new_of_old = vec![u32::MAX; self.ordinals.len()];
         self.ordinals = Vec::with_capacity(live.len());
@@ -313,21 +376,9 @@ impl<K: Hash + Eq> Postings<K> {
             new_of_old[old as usize] = new as u32;
             self.ordinals.push(ordinal);
         }
-        let map = |b: &RoaringBitmap| -> RoaringBitmap {
-            let mut slots: Vec<u32> = b.iter().map(|s| new_of_old[s as usize]).collect();
-            slots.sort_unstable();
-            RoaringBitmap::from_sorted_iter(slots).unwrap_or_default()
-        };
-        self.all = map(&self.all);
+        self.all = remap(&self.all, &new_of_old);
         for set in self.lists.values_mut() {
-            set.bits = map(&set.bits);
-            set.single = set.single.map(|s| new_of_old[s as usize]);
-            if set.dense.is_some() {
-                set.densify();
-            }
-        }
-        for (slot, ordinal) in self.ordinals.iter().enumerate() {
-            self.slots.insert(*ordinal, slot as u32);
+            set.renumber(&new_of_old);
         }
     }
 
@@ -344,7 +395,7 @@ impl<K: Hash + Eq> Postings<K> {
         match sets.as_slice() {
             [] => Plan::One(Cow::Borrowed(&self.all)),
             [one] => Plan::One(one.bitmap()),
-            _ => match sets.iter().map(|s| s.dense.as_deref()).collect() {
+            _ => match sets.iter().map(|s| s.dense()).collect() {
                 Some(words) => Plan::Words(words),
                 None => {
                     // The sparse values are intersected as bitmaps (container by container,
@@ -353,8 +404,8 @@ impl<K: Hash + Eq> Postings<K> {
                     let mut small = sets[0].bitmap();
                     let mut rest = Vec::new();
                     for s in &sets[1..] {
-                        if s.dense.is_none() && s.single.is_none() {
-                            small = Cow::Owned(&*small & &s.bits);
+                        if let Some(bits) = s.sparse() {
+                            small = Cow::Owned(&*small & bits);
                         } else {
                             rest.push(*s);
                         }
@@ -486,10 +537,7 @@ impl<K: Hash + Eq> Postings<K> {
 
     /// The slots of these documents (those that are here).
     pub fn slots_of(&self, ordinals: impl IntoIterator<Item = u64>) -> RoaringBitmap {
-        ordinals
-            .into_iter()
-            .filter_map(|o| self.slots.get(&o).copied())
-            .collect()
+        ordinals.into_iter().filter_map(|o| self.slot(o)).collect()
     }
 
     /// The document in a slot.

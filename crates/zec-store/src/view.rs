@@ -165,7 +165,7 @@ impl<'a> View<'a> {
             .instances
             .get(self.account, id)
             .filter(|i| i.status_at(self.now).is_some())
-            .map(|i| i.name.as_str())
+            .map(|i| &*i.name)
     }
 
     /// The disks attached to an instance: its system disk first, then its data disks in the
@@ -388,7 +388,7 @@ impl<'a> View<'a> {
     /// `groups`, only NICs in those resource groups count.
     pub fn usage(&self, field: &'static str, id: &str, groups: Option<&[Atom]>) -> u64 {
         self.nics_where(field, id)
-            .filter(|n| groups.is_none_or(|g| g.iter().any(|g| **g == n.resource_group_id)))
+            .filter(|n| groups.is_none_or(|g| g.iter().any(|g| **g == *n.resource_group_id)))
             .map(|n| n.private_ipv4s().count() as u64)
             .sum()
     }

@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use std::net::Ipv4Addr;
 use zec_core::cidr::Ipv4Cidr;
 use zec_core::rules::network::Rule;
-use zec_core::{AccountId, Catalog, Instance, Life, Millis};
+use zec_core::{AccountId, Atom, Catalog, Instance, Life, Millis};
 
 /// The owner of the catalog's shared networks (no account has id 0).
 pub const SHARED: AccountId = 0;
@@ -78,9 +78,9 @@ impl Document for Vpc {
         Some(&self.resource_group_id)
     }
     fn keys(&self) -> Vec<(&'static str, String)> {
-        let mut out = vec![("resourceGroupId", self.resource_group_id.clone())];
+        let mut out = vec![("resourceGroupId", self.resource_group_id.to_string())];
         if let Some(sg) = &self.security_group_id {
-            out.push(("securityGroupId", sg.clone()));
+            out.push(("securityGroupId", sg.to_string()));
         }
         tag_keys(&self.tags, &mut out);
         out
@@ -122,8 +122,8 @@ impl Document for Subnet {
     }
     fn keys(&self) -> Vec<(&'static str, String)> {
         vec![
-            ("vpcId", self.vpc_id.clone()),
-            ("regionId", self.region_id.clone()),
+            ("vpcId", self.vpc_id.to_string()),
+            ("regionId", self.region_id.to_string()),
         ]
     }
 }
@@ -198,11 +198,11 @@ pub struct Nic {
     /// Its ordinal; clients know it by its digits.
     pub id: u64,
     pub account: AccountId,
-    pub name: String,
-    pub region_id: String,
-    pub vpc_id: String,
-    pub subnet_id: String,
-    pub security_group_id: Option<String>,
+    pub name: Box<str>,
+    pub region_id: Atom,
+    pub vpc_id: Atom,
+    pub subnet_id: Atom,
+    pub security_group_id: Option<Atom>,
     pub instance_id: Option<u64>,
     /// The instance's primary NIC (else a secondary one).
     pub primary: bool,
@@ -214,7 +214,7 @@ pub struct Nic {
     /// `PENDING`, `AVAILABLE`, `ATTACHING`, `USED`, `CREATE_FAILED`, and the phase under way.
     #[serde(flatten)]
     pub life: Life,
-    pub resource_group_id: String,
+    pub resource_group_id: Atom,
     pub tags: TagList,
     pub created_at: Millis,
     pub updated_at: Millis,
@@ -226,18 +226,18 @@ impl Nic {
         Nic {
             id: i.nic_id,
             account: i.account,
-            name: format!("{}-nic", i.name),
-            region_id: i.region_id.to_string(),
-            vpc_id: i.vpc_id.to_string(),
-            subnet_id: i.subnet_id.to_string(),
-            security_group_id: Some(i.security_group_id.to_string()).filter(|s| !s.is_empty()),
+            name: format!("{}-nic", i.name).into(),
+            region_id: i.region_id.clone(),
+            vpc_id: i.vpc_id.clone(),
+            subnet_id: i.subnet_id.clone(),
+            security_group_id: Some(i.security_group_id.clone()).filter(|s| !s.is_empty()),
             instance_id: Some(i.id),
             primary: true,
             primary_ipv4: Some(i.private_ipv4),
             secondary_ipv4s: Vec::new(),
             public_ipv4s: i.public_ipv4.into_iter().collect(),
             life: Life::new("USED"),
-            resource_group_id: i.resource_group_id.to_string(),
+            resource_group_id: i.resource_group_id.clone(),
             tags: Vec::new(),
             created_at: i.created_at,
             updated_at: i.updated_at,
@@ -292,15 +292,15 @@ impl Document for Nic {
     }
     fn keys(&self) -> Vec<(&'static str, String)> {
         let mut out = vec![
-            ("vpcId", self.vpc_id.clone()),
-            ("subnetId", self.subnet_id.clone()),
-            ("regionId", self.region_id.clone()),
+            ("vpcId", self.vpc_id.to_string()),
+            ("subnetId", self.subnet_id.to_string()),
+            ("regionId", self.region_id.to_string()),
             ("nicType", self.nic_type().to_owned()),
             ("nicSubnetType", self.subnet_type().to_owned()),
-            ("resourceGroupId", self.resource_group_id.clone()),
+            ("resourceGroupId", self.resource_group_id.to_string()),
         ];
         if let Some(sg) = &self.security_group_id {
-            out.push(("securityGroupId", sg.clone()));
+            out.push(("securityGroupId", sg.to_string()));
         }
         if let Some(i) = self.instance_id {
             out.push(("instanceId", i.to_string()));

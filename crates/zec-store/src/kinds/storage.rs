@@ -5,7 +5,7 @@ use super::network::{TagList, settled, tag_keys};
 use super::{Document, KindId, Settled};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use zec_core::{AccountId, Instance, Life, Millis};
+use zec_core::{AccountId, Atom, Instance, Life, Millis};
 
 pub const DISKS: &str = "disks";
 pub const SNAPSHOTS: &str = "snapshots";
@@ -15,10 +15,10 @@ pub struct Disk {
     /// Its ordinal; clients know it by its digits.
     pub id: u64,
     pub account: AccountId,
-    pub name: String,
-    pub zone_id: String,
-    pub region_id: String,
-    pub category: String,
+    pub name: Box<str>,
+    pub zone_id: Atom,
+    pub region_id: Atom,
+    pub category: Atom,
     /// GiB.
     pub size: u32,
     /// The instance's boot disk (`SYSTEM`), else a data disk.
@@ -34,7 +34,7 @@ pub struct Disk {
     pub instance_id: Option<u64>,
     /// The snapshot it was made from.
     pub snapshot_id: Option<u64>,
-    pub resource_group_id: String,
+    pub resource_group_id: Atom,
     pub tags: TagList,
     pub created_at: Millis,
 }
@@ -46,13 +46,13 @@ impl Disk {
             id: d.id,
             account: i.account,
             name: if system {
-                format!("{}-system", i.name)
+                format!("{}-system", i.name).into()
             } else {
                 d.name.clone()
             },
-            zone_id: i.zone_id.to_string(),
-            region_id: i.region_id.to_string(),
-            category: d.category.to_string(),
+            zone_id: i.zone_id.clone(),
+            region_id: i.region_id.clone(),
+            category: d.category.clone(),
             size: d.size,
             system,
             portable: false,
@@ -60,7 +60,7 @@ impl Disk {
             life: Life::new("IN_USE"),
             instance_id: Some(i.id),
             snapshot_id: None,
-            resource_group_id: i.resource_group_id.to_string(),
+            resource_group_id: i.resource_group_id.clone(),
             tags: Vec::new(),
             created_at: i.created_at,
         };
@@ -112,11 +112,11 @@ impl Document for Disk {
     }
     fn keys(&self) -> Vec<(&'static str, String)> {
         let mut out = vec![
-            ("zoneId", self.zone_id.clone()),
-            ("regionId", self.region_id.clone()),
+            ("zoneId", self.zone_id.to_string()),
+            ("regionId", self.region_id.to_string()),
             ("diskType", self.disk_type().to_owned()),
-            ("diskCategory", self.category.clone()),
-            ("resourceGroupId", self.resource_group_id.clone()),
+            ("diskCategory", self.category.to_string()),
+            ("resourceGroupId", self.resource_group_id.to_string()),
         ];
         if let Some(i) = self.instance_id {
             out.push(("instanceId", i.to_string()));
@@ -192,9 +192,9 @@ impl Document for Snapshot {
     }
     fn keys(&self) -> Vec<(&'static str, String)> {
         vec![
-            ("zoneId", self.zone_id.clone()),
+            ("zoneId", self.zone_id.to_string()),
             ("diskId", self.disk_id.to_string()),
-            ("resourceGroupId", self.resource_group_id.clone()),
+            ("resourceGroupId", self.resource_group_id.to_string()),
         ]
     }
     fn shift_phase(&mut self, by: Millis) {

@@ -238,7 +238,7 @@ pub(crate) fn associate(
     let mut bound = Vec::new();
     for (id, mut e) in ids.iter().zip(eips) {
         let s = status(round, &e);
-        if e.region_id != nic.region_id {
+        if *e.region_id != *nic.region_id {
             failed.push((
                 id.clone(),
                 rules::region_mismatch(&e.region_id, &nic.region_id),

@@ -553,9 +553,9 @@ pub(crate) fn modify_nic(
     }
     let mut changed = false;
     if let Some(name) = change.name
-        && name != nic.name
+        && *name != *nic.name
     {
-        nic.name = name;
+        nic.name = name.into();
         changed = true;
     }
     if let Some(sg) = change.security_group_id
@@ -568,7 +568,7 @@ pub(crate) fn modify_nic(
             instance.updated_at = round.now;
             round.put(instance);
         }
-        nic.security_group_id = Some(sg);
+        nic.security_group_id = Some(Atom::new(&sg));
         changed = true;
     }
     if changed {
@@ -599,7 +599,7 @@ pub(crate) fn live_nic(round: &Round<'_>, account: AccountId, id: &str) -> Resul
 pub(crate) fn sync_primary_nic(round: &mut Round<'_>, i: &Instance) {
     for mut d in round.listed::<Disk>(i.account, "instanceId", &i.id.to_string()) {
         if !d.portable && d.resource_group_id != *i.resource_group_id {
-            d.resource_group_id = i.resource_group_id.to_string();
+            d.resource_group_id = i.resource_group_id.clone();
             round.put(d);
         }
     }
@@ -608,7 +608,7 @@ pub(crate) fn sync_primary_nic(round: &mut Round<'_>, i: &Instance) {
     };
     let public: Vec<_> = i.public_ipv4.into_iter().collect();
     if nic.resource_group_id != *i.resource_group_id || nic.public_ipv4s != public {
-        nic.resource_group_id = i.resource_group_id.to_string();
+        nic.resource_group_id = i.resource_group_id.clone();
         nic.public_ipv4s = public;
         nic.updated_at = round.now;
         round.put(nic);
@@ -754,12 +754,12 @@ pub(crate) fn regroup_apply(round: &mut Round<'_>, found: Regroup, group: &str) 
         round.put(v);
     }
     for mut n in found.nics {
-        n.resource_group_id = group.to_owned();
+        n.resource_group_id = Atom::new(group);
         n.updated_at = round.now;
         round.put(n);
     }
     for mut d in found.disks {
-        d.resource_group_id = group.to_owned();
+        d.resource_group_id = Atom::new(group);
         round.put(d);
     }
     for mut e in found.eips {

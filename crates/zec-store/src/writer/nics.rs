@@ -13,7 +13,7 @@ use crate::kinds::{Nic, Vpc};
 use std::net::Ipv4Addr;
 use zec_core::rules::nic as rules;
 use zec_core::rules::{found, scope};
-use zec_core::{AccountId, Life, Step};
+use zec_core::{AccountId, Atom, Life, Step};
 use zec_types::InstanceStatus;
 
 #[derive(Debug, Clone)]
@@ -116,18 +116,18 @@ pub(crate) fn create_nic(
     let mut nic = Nic {
         id: round.next_id(),
         account,
-        name: new.name,
-        region_id: subnet.region_id.clone(),
-        vpc_id: subnet.vpc_id.clone(),
-        subnet_id: subnet.id.clone(),
-        security_group_id: security_group,
+        name: new.name.into(),
+        region_id: Atom::new(&subnet.region_id),
+        vpc_id: Atom::new(&subnet.vpc_id),
+        subnet_id: Atom::new(&subnet.id),
+        security_group_id: security_group.as_deref().map(Atom::new),
         instance_id: None,
         primary: false,
         primary_ipv4: Some(address),
         secondary_ipv4s: Vec::new(),
         public_ipv4s: Vec::new(),
         life: Life::default(),
-        resource_group_id: new.resource_group_id,
+        resource_group_id: Atom::new(&new.resource_group_id),
         tags: new.tags,
         created_at: round.now,
         updated_at: round.now,

@@ -8,7 +8,7 @@ use crate::kinds::network::TagList;
 use crate::kinds::{Disk, Snapshot};
 use zec_core::rules::storage as rules;
 use zec_core::rules::{found, scope};
-use zec_core::{AccountId, Instance, Life, Millis, Step};
+use zec_core::{AccountId, Atom, Instance, Life, Millis, Step};
 use zec_types::{ApiError, InstanceStatus};
 
 /// New disks.
@@ -192,10 +192,10 @@ pub(crate) fn create_disks(
         let mut d = Disk {
             id: round.next_id(),
             account,
-            name: new.name.clone(),
-            zone_id: new.zone_id.clone(),
-            region_id: new.region_id.clone(),
-            category: new.category.clone(),
+            name: new.name.as_str().into(),
+            zone_id: Atom::new(&new.zone_id),
+            region_id: Atom::new(&new.region_id),
+            category: Atom::new(&new.category),
             size: new.size,
             system: false,
             portable: true,
@@ -203,7 +203,7 @@ pub(crate) fn create_disks(
             life: Life::default(),
             instance_id: target.as_ref().filter(|_| !failed).map(|i| i.id),
             snapshot_id: source,
-            resource_group_id: new.resource_group_id.clone(),
+            resource_group_id: Atom::new(&new.resource_group_id),
             tags: new.tags.clone(),
             created_at: round.now,
         };
@@ -345,7 +345,7 @@ pub(crate) fn rename_disks(
         )?);
     }
     for mut d in disks {
-        d.name = name.to_owned();
+        d.name = name.into();
         round.put(d);
     }
     Ok(())
@@ -408,13 +408,13 @@ pub(crate) fn create_snapshot(
         id: round.next_id(),
         account,
         name,
-        zone_id: d.zone_id.clone(),
+        zone_id: d.zone_id.to_string(),
         disk_id: d.id,
         disk_size: d.size,
         disk_system: d.system,
         life: Life::default(),
         retention,
-        resource_group_id: d.resource_group_id.clone(),
+        resource_group_id: d.resource_group_id.to_string(),
         created_at: round.now,
     };
     let due = due(round, Step::SnapshotCreate);

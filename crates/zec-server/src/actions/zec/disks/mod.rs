@@ -20,12 +20,12 @@ use zec_types::model::DiskInfo;
 pub fn info(view: &View<'_>, d: &Disk) -> DiskInfo {
     DiskInfo {
         disk_id: d.id.to_string(),
-        disk_name: d.name.clone(),
-        region_id: d.region_id.clone(),
-        zone_id: d.zone_id.clone(),
+        disk_name: d.name.to_string(),
+        region_id: d.region_id.to_string(),
+        zone_id: d.zone_id.to_string(),
         disk_type: d.disk_type().into(),
         portable: d.portable,
-        disk_category: d.category.clone(),
+        disk_category: d.category.to_string(),
         disk_size: d.size,
         disk_status: d.life.at(view.now()).unwrap_or_default().to_owned(),
         instance_id: d.instance_id.map(|i| i.to_string()),
@@ -37,7 +37,7 @@ pub fn info(view: &View<'_>, d: &Disk) -> DiskInfo {
         create_time: format_api_time(d.created_at),
         expired_time: None,
         period: None,
-        resource_group_id: d.resource_group_id.clone(),
+        resource_group_id: d.resource_group_id.to_string(),
         resource_group_name: view
             .group_name(&d.resource_group_id)
             .unwrap_or_default()

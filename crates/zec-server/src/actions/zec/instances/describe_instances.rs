@@ -433,7 +433,7 @@ pub fn info(i: &Instance, group_name: &str, v: &View<'_>) -> InstanceInfo {
     let system = disks.iter().find(|d| d.disk_type() == "SYSTEM");
     InstanceInfo {
         instance_id: id,
-        instance_name: i.name.clone(),
+        instance_name: i.name.to_string(),
         zone_id: i.zone_id.to_string(),
         instance_type: Some(i.instance_type.to_string()),
         cpu: i.cpu,
@@ -454,17 +454,17 @@ pub fn info(i: &Instance, group_name: &str, v: &View<'_>) -> InstanceInfo {
             .filter(|d| d.disk_type() == "DATA")
             .map(|d| InstanceDataDisk {
                 disk_id: Some(d.id.to_string()),
-                disk_name: Some(d.name.clone()),
+                disk_name: Some(d.name.to_string()),
                 disk_size: Some(i64::from(d.size)),
                 disk_amount: None,
                 portable: Some(d.portable),
                 bursting_enabled: Some(d.bursting),
-                disk_category: Some(d.category.clone()),
+                disk_category: Some(d.category.to_string()),
             })
             .collect(),
         public_ip_addresses: public,
         private_ip_addresses: private,
-        key_id: i.key_id.clone(),
+        key_id: i.key_id.as_deref().map(str::to_owned),
         subnet_id: i.subnet_id.to_string(),
         security_group_id: i.security_group_id.to_string(),
         enable_agent: i.enable_agent,
@@ -478,7 +478,7 @@ pub fn info(i: &Instance, group_name: &str, v: &View<'_>) -> InstanceInfo {
         nics,
         tags,
         load_balancer_ids: Vec::new(),
-        placement_group_id: i.placement_group_id.clone(),
+        placement_group_id: i.placement_group_id.as_deref().map(str::to_owned),
         instance_options: i
             .nested_virtualization
             .map(|nested_virtualization| InstanceOptions {

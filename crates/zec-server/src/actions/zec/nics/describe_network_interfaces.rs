@@ -41,7 +41,7 @@ pub async fn handle(
             && fuzzy(&n.name, &r.name)
             && groups
                 .as_ref()
-                .is_none_or(|g| g.iter().any(|g| **g == n.resource_group_id))
+                .is_none_or(|g| g.iter().any(|g| **g == *n.resource_group_id))
     };
     let view = app
         .store

@@ -28,10 +28,10 @@ pub fn info(view: &View<'_>, n: &Nic) -> NicInfo {
         .collect();
     NicInfo {
         nic_id: n.id.to_string(),
-        name: n.name.clone(),
+        name: n.name.to_string(),
         status: n.life.at(view.now()).unwrap_or_default().to_owned(),
         nic_type: n.nic_type().into(),
-        region_id: n.region_id.clone(),
+        region_id: n.region_id.to_string(),
         nic_subnet_type: n.subnet_type().into(),
         public_ip_list: public,
         private_ip_list: private,
@@ -41,18 +41,18 @@ pub fn info(view: &View<'_>, n: &Nic) -> NicInfo {
         secondary_ipv4s: n.secondary_ipv4s.iter().map(|ip| ip.to_string()).collect(),
         mac_address: n.mac_address(),
         instance_id: n.instance_id.map(|i| i.to_string()),
-        vpc_id: n.vpc_id.clone(),
-        subnet_id: n.subnet_id.clone(),
+        vpc_id: n.vpc_id.to_string(),
+        subnet_id: n.subnet_id.to_string(),
         create_time: format_api_time(n.created_at),
         update_time: format_api_time(n.updated_at),
         resource_group: ResourceGroupInfo {
-            resource_group_id: n.resource_group_id.clone(),
+            resource_group_id: n.resource_group_id.to_string(),
             resource_group_name: view
                 .group_name(&n.resource_group_id)
                 .unwrap_or_default()
                 .to_owned(),
         },
-        security_group_id: n.security_group_id.clone(),
+        security_group_id: n.security_group_id.as_deref().map(str::to_owned),
         tags: super::tags(&n.tags),
     }
 }

@@ -38,7 +38,7 @@ pub fn info(view: &View<'_>, g: &SecurityGroup, groups: Option<&[Atom]>) -> Secu
         is_default: view.is_default(&g.id),
         nic_id_list: view
             .nics_where("securityGroupId", &g.id)
-            .filter(|n| groups.is_none_or(|gs| gs.iter().any(|x| **x == n.resource_group_id)))
+            .filter(|n| groups.is_none_or(|gs| gs.iter().any(|x| **x == *n.resource_group_id)))
             .map(|n| n.id.to_string())
             .collect(),
         nat_id_list: Vec::new(),
