@@ -535,6 +535,14 @@ impl<K: Hash + Eq> Postings<K> {
         }
     }
 
+    /// Whether a document here is listed under `key`.
+    pub fn holds(&self, ordinal: u64, key: &K) -> bool {
+        let Some(slot) = self.slot(ordinal) else {
+            return false;
+        };
+        self.lists.get(key).is_some_and(|set| set.contains(slot))
+    }
+
     /// The slots of these documents (those that are here).
     pub fn slots_of(&self, ordinals: impl IntoIterator<Item = u64>) -> RoaringBitmap {
         ordinals.into_iter().filter_map(|o| self.slot(o)).collect()

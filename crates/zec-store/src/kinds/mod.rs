@@ -60,6 +60,14 @@ pub trait Document: Clone + Serialize + DeserializeOwned + Send + Sync + 'static
     fn keys(&self) -> Vec<(&'static str, String)> {
         Vec::new()
     }
+    /// The field of [`Document::keys`] whose value is another document's ordinal that few
+    /// documents share (a NIC's or a disk's `instanceId`): the table keeps it as a map from
+    /// that ordinal to its documents, not as a filter list of one value per document.
+    const OWNER: Option<&'static str> = None;
+    /// The value of the [`Document::OWNER`] field, if it has one.
+    fn owner(&self) -> Option<u64> {
+        None
+    }
     /// When the phase under way ends.
     fn due(&self) -> Option<Millis> {
         None

@@ -124,6 +124,10 @@ impl Document for Disk {
         tag_keys(&self.tags, &mut out);
         out
     }
+    const OWNER: Option<&'static str> = Some("instanceId");
+    fn owner(&self) -> Option<u64> {
+        self.instance_id
+    }
     fn shift_phase(&mut self, by: Millis) {
         self.life.shift(by);
     }

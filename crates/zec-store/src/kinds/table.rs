@@ -6,6 +6,7 @@
 use super::{Document, KindIndex};
 use crate::postings::Postings;
 use crate::query::Listing;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
 use zec_core::{AccountId, Millis};
 
@@ -19,6 +20,23 @@ pub struct Table<D> {
     groups: Map<(AccountId, Box<str>), usize>,
     /// Phases under way, by deadline: a document's liveness changes only when one ends.
     dues: BTreeSet<(Millis, u64)>,
+    /// Documents by the value of their [`Document::OWNER`] field, in creation order.
+    owners: Map<u64, Owned>,
+}
+
+/// The documents of one owner: nearly always one (an instance's NIC, its system disk).
+enum Owned {
+    One(u64),
+    Many(Box<[u64]>),
+}
+
+impl Owned {
+    fn as_slice(&self) -> &[u64] {
+        match self {
+            Owned::One(o) => std::slice::from_ref(o),
+            Owned::Many(v) => v,
+        }
+    }
 }
 
 impl<D> Default for Table<D> {
@@ -29,6 +47,7 @@ impl<D> Default for Table<D> {
             accounts: Map::default(),
             groups: Map::default(),
             dues: BTreeSet::new(),
+            owners: Map::default(),
         }
     }
 }
@@ -79,6 +98,38 @@ impl<D: Document> Table<D> {
         let Some(postings) = self.accounts.get(&account) else {
             return Listing::empty();
         };
+        if let Some(owner) = D::OWNER
+            && let Some((_, value)) = filters.iter().find(|(f, _)| *f == owner)
+        {
+            // The owner's few documents, each checked against the other filters.
+            if filters.iter().any(|(f, v)| *f == owner && v != value) {
+                return Listing::empty();
+            }
+            let rest: Vec<(&'static str, Box<str>)> = filters
+                .iter()
+                .filter(|(f, _)| *f != owner)
+                .map(|(f, v)| (*f, Box::from(*v)))
+                .collect();
+            let mut total = 0usize;
+            let mut items = Vec::new();
+            for d in self.owned(value).iter().filter_map(|o| self.doc(*o)) {
+                if d.account() != account
+                    || gone.contains(&d.ordinal())
+                    || !rest.iter().all(|k| postings.holds(d.ordinal(), k))
+                    || also.is_some_and(|also| !also(d))
+                {
+                    continue;
+                }
+                if range.contains(&total) {
+                    items.push(d);
+                }
+                total += 1;
+            }
+            return Listing {
+                total: total as u64,
+                items,
+            };
+        }
         let keys: Vec<(&'static str, Box<str>)> =
             filters.iter().map(|(f, v)| (*f, Box::from(*v))).collect();
         let gone = postings.slots_of(gone.iter().copied());
@@ -123,12 +174,68 @@ impl<D: Document> Table<D> {
         field: &'static str,
         value: &str,
     ) -> impl Iterator<Item = &D> {
+        let by_owner = D::OWNER == Some(field);
+        let owned = if by_owner { self.owned(value) } else { &[] };
         let key = (field, Box::from(value));
         self.accounts
             .get(&account)
+            .filter(|_| !by_owner)
             .into_iter()
             .flat_map(move |p| p.listed(&key))
+            .chain(owned.iter().copied())
             .filter_map(|o| self.doc(o))
+            .filter(move |d| d.account() == account)
+    }
+
+    /// The documents whose [`Document::OWNER`] field is `value` (an ordinal's digits), in
+    /// creation order, of every account.
+    fn owned(&self, value: &str) -> &[u64] {
+        let owner = value
+            .parse::<u64>()
+            .ok()
+            .filter(|n| itoa::Buffer::new().format(*n) == value);
+        owner
+            .and_then(|o| self.owners.get(&o))
+            .map_or(&[], Owned::as_slice)
+    }
+
+    fn own(&mut self, owner: u64, ordinal: u64) {
+        match self.owners.entry(owner) {
+            Entry::Vacant(v) => {
+                v.insert(Owned::One(ordinal));
+            }
+            Entry::Occupied(mut e) => {
+                let mut all = e.get().as_slice().to_vec();
+                if let Err(at) = all.binary_search(&ordinal) {
+                    all.insert(at, ordinal);
+                }
+                e.insert(Owned::Many(all.into()));
+            }
+        }
+    }
+
+    fn disown(&mut self, owner: u64, ordinal: u64) {
+        let Entry::Occupied(mut e) = self.owners.entry(owner) else {
+            return;
+        };
+        let left: Vec<u64> = e
+            .get()
+            .as_slice()
+            .iter()
+            .copied()
+            .filter(|o| *o != ordinal)
+            .collect();
+        match left.as_slice() {
+            [] => {
+                e.remove();
+            }
+            [one] => {
+                e.insert(Owned::One(*one));
+            }
+            _ => {
+                e.insert(Owned::Many(left.into()));
+            }
+        }
     }
 
     /// How many documents the account has.
@@ -146,9 +253,11 @@ impl<D: Document> Table<D> {
         ordinal.and_then(|o| self.doc(o))
     }
 
+    /// The filter lists a document is in (its owner is kept apart: [`Table::owned`]).
     fn keys(d: &D) -> Vec<(&'static str, Box<str>)> {
         d.keys()
             .into_iter()
+            .filter(|(f, _)| D::OWNER != Some(*f))
             .map(|(f, v)| (f, v.into_boxed_str()))
             .collect()
     }
@@ -168,6 +277,9 @@ impl<D: Document> Table<D> {
         if !D::ID_IS_ORDINAL {
             self.by_id.remove(&*d.public_id());
         }
+        if let Some(owner) = d.owner() {
+            self.disown(owner, d.ordinal());
+        }
     }
 
     fn enlist(&mut self, d: &D) {
@@ -181,6 +293,9 @@ impl<D: Document> Table<D> {
         }
         if !D::ID_IS_ORDINAL {
             self.by_id.insert(d.public_id().into(), d.ordinal());
+        }
+        if let Some(owner) = d.owner() {
+            self.own(owner, d.ordinal());
         }
     }
 
@@ -211,6 +326,14 @@ impl<D: Document> Table<D> {
         if !D::ID_IS_ORDINAL && old.public_id() != new.public_id() {
             self.by_id.remove(&*old.public_id());
             self.by_id.insert(new.public_id().into(), new.ordinal());
+        }
+        if old.owner() != new.owner() {
+            if let Some(owner) = old.owner() {
+                self.disown(owner, old.ordinal());
+            }
+            if let Some(owner) = new.owner() {
+                self.own(owner, new.ordinal());
+            }
         }
     }
 
@@ -285,6 +408,7 @@ mod tests {
         account: AccountId,
         colour: String,
         group: String,
+        holder: Option<u64>,
     }
 
     impl Document for Thing {
@@ -306,10 +430,16 @@ mod tests {
             Some(&self.group)
         }
         fn keys(&self) -> Vec<(&'static str, String)> {
-            vec![
+            let mut keys = vec![
                 ("colour", self.colour.clone()),
                 ("group", self.group.clone()),
-            ]
+            ];
+            keys.extend(self.holder.map(|h| ("holder", h.to_string())));
+            keys
+        }
+        const OWNER: Option<&'static str> = Some("holder");
+        fn owner(&self) -> Option<u64> {
+            self.holder
         }
     }
 
@@ -319,6 +449,7 @@ mod tests {
             account,
             colour: colour.into(),
             group: group.into(),
+            holder: None,
         }
     }
 
@@ -362,5 +493,78 @@ mod tests {
         assert_eq!(t.in_group(1, "b"), 5);
         assert!(t.by_id(1, "thing-2").is_none());
         let _ = std::marker::PhantomData::<ResourceGroup>;
+    }
+
+    #[test]
+    fn documents_are_found_and_filtered_by_their_owner() {
+        let mut t = Table::default();
+        let held = |ordinal, account, colour, holder| Thing {
+            holder: Some(holder),
+            ..thing(ordinal, account, colour, "a")
+        };
+        t.upsert(held(1, 1, "red", 100));
+        t.upsert(held(2, 1, "blue", 100));
+        t.upsert(held(3, 1, "red", 200));
+        t.upsert(thing(4, 1, "red", "a"));
+        t.upsert(held(5, 2, "red", 100));
+        let page = |size, num| Page::from_request(Some(size), Some(num)).unwrap();
+        let ords = |l: Listing<&Thing>| l.items.iter().map(|d| d.ordinal).collect::<Vec<_>>();
+        let listed = |t: &Table<Thing>, account, value| {
+            t.listed(account, "holder", value)
+                .map(|d| d.ordinal)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(listed(&t, 1, "100"), [1, 2]);
+        assert_eq!(listed(&t, 2, "100"), [5], "each account its own");
+        assert_eq!(
+            listed(&t, 1, "0100"),
+            Vec::<u64>::new(),
+            "digits as written"
+        );
+        assert_eq!(listed(&t, 1, "x"), Vec::<u64>::new());
+        // With the other filters, gone documents, a predicate and a page.
+        let red = t.list(
+            1,
+            &[("holder", "100"), ("colour", "red")],
+            |_| true,
+            page(20, 1),
+        );
+        assert_eq!((red.total, ords(red)), (1, vec![1]));
+        let both = t.list(1, &[("holder", "100")], |_| true, page(1, 2));
+        assert_eq!((both.total, ords(both)), (2, vec![2]));
+        let kept = t.list_range(1, &[("holder", "100")], &[1], None, 0..20);
+        assert_eq!((kept.total, ords(kept)), (1, vec![2]));
+        let blue = t.list(1, &[("holder", "100")], |d| d.colour == "blue", page(20, 1));
+        assert_eq!(ords(blue), [2]);
+        let two = t.list(
+            1,
+            &[("holder", "100"), ("holder", "200")],
+            |_| true,
+            page(20, 1),
+        );
+        assert_eq!(two.total, 0, "two owners at once");
+        let none = t.list(
+            1,
+            &[("holder", "100"), ("colour", "green")],
+            |_| true,
+            page(20, 1),
+        );
+        assert_eq!(none.total, 0);
+        // A document that changes owner, one that loses it, one removed.
+        t.upsert(held(1, 1, "red", 200));
+        assert_eq!(listed(&t, 1, "100"), [2]);
+        assert_eq!(listed(&t, 1, "200"), [1, 3]);
+        t.upsert(thing(3, 1, "red", "a"));
+        assert_eq!(listed(&t, 1, "200"), [1]);
+        t.remove(2);
+        assert_eq!(listed(&t, 1, "100"), Vec::<u64>::new());
+        assert_eq!(listed(&t, 2, "100"), [5]);
+        assert!(t.owners.get(&100).is_some_and(|o| o.as_slice() == [5]));
+        assert_eq!(std::mem::size_of::<Owned>(), 16, "an entry of 24 bytes");
+        // Owners are not filter lists: red without an owner still counts every red one.
+        assert_eq!(
+            t.list(1, &[("colour", "red")], |_| true, page(20, 1)).total,
+            3
+        );
     }
 }
