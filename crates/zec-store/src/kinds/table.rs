@@ -208,8 +208,8 @@ impl<D: Document> Table<D> {
                 let mut all = e.get().as_slice().to_vec();
                 if let Err(at) = all.binary_search(&ordinal) {
                     all.insert(at, ordinal);
+                    e.insert(Owned::Many(all.into()));
                 }
-                e.insert(Owned::Many(all.into()));
             }
         }
     }
