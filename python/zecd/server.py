@@ -91,6 +91,7 @@ class Server:
         self.admin: Optional[Admin] = None
         self.startup_seconds: Optional[float] = None
         self._proc: Optional[subprocess.Popen] = None
+        self._pump: Optional[threading.Thread] = None
         self._log: deque = deque(maxlen=200)
 
     # ---- lifecycle ----
@@ -145,7 +146,8 @@ class Server:
                         listening.set()
             listening.set()
 
-        threading.Thread(target=pump, args=(self._proc.stderr,), daemon=True).start()
+        self._pump = threading.Thread(target=pump, args=(self._proc.stderr,), daemon=True)
+        self._pump.start()
         if not listening.wait(self.start_timeout) or "http" not in found:
             self.stop()
             raise ZecdError("START_FAILED", "zecd did not start:\n" + self.log())
@@ -188,6 +190,9 @@ class Server:
                     self._proc.wait()
             code = self._proc.returncode
             self._proc = None
+            # The last lines zecd wrote, before the log is read.
+            if self._pump is not None:
+                self._pump.join(5)
         if self._own_dir and self.data_dir is not None:
             shutil.rmtree(self.data_dir, ignore_errors=True)
             self.data_dir = None

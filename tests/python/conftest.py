@@ -411,7 +411,8 @@ class ZecdServer:
                     listening.set()
             listening.set()
 
-        threading.Thread(target=pump, name="zecd-log", daemon=True).start()
+        self.pump = threading.Thread(target=pump, name="zecd-log", daemon=True)
+        self.pump.start()
         if not listening.wait(START_TIMEOUT) or self.port is None:
             self.kill()
             pytest.fail("zecd did not report a listening port; its log:\n" + self.log)
@@ -429,7 +430,14 @@ class ZecdServer:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+        self.drain()
         return proc.returncode
+
+    def drain(self) -> None:
+        """Once zecd has exited: waits for the last lines it wrote to reach the log."""
+        pump = getattr(self, "pump", None)
+        if pump is not None:
+            pump.join(5)
 
     def kill(self) -> None:
         """SIGKILL, as a crash would."""
@@ -437,6 +445,7 @@ class ZecdServer:
         if proc is not None and proc.poll() is None:
             proc.kill()
             proc.wait()
+            self.drain()
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
