@@ -174,11 +174,7 @@ impl<'a> View<'a> {
         let mut disks: Vec<&Disk> = self
             .indexes
             .disks
-            .listed(
-                self.account,
-                "instanceId",
-                itoa::Buffer::new().format(instance),
-            )
+            .owned_by(self.account, instance)
             .filter(|d| d.life.at(self.now).is_some())
             .collect();
         disks.sort_by_key(|d| (!d.system, d.id));
@@ -188,7 +184,10 @@ impl<'a> View<'a> {
     /// The NICs of an instance: its primary one first, then those attached.
     pub fn nics_of(&self, instance: u64) -> Vec<&Nic> {
         let mut nics: Vec<&Nic> = self
-            .nics_where("instanceId", itoa::Buffer::new().format(instance))
+            .indexes
+            .nics
+            .owned_by(self.account, instance)
+            .filter(|n| self.alive(n))
             .collect();
         nics.sort_by_key(|n| (!n.primary, n.id));
         nics
@@ -285,8 +284,7 @@ impl<'a> View<'a> {
         // A NIC exists until its instance's purge has come.
         let mut gone: Vec<u64> = Vec::new();
         for i in self.indexes.instances.purged_by(self.account, self.now) {
-            let id = i.to_string();
-            gone.extend(table.listed(self.account, "instanceId", &id).map(|n| n.id));
+            gone.extend(table.owned_by(self.account, i).map(|n| n.id));
         }
         self.list(&[], table, filters, gone, also, page)
     }

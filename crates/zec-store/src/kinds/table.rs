@@ -187,16 +187,26 @@ impl<D: Document> Table<D> {
             .filter(move |d| d.account() == account)
     }
 
+    /// The account's documents whose [`Document::OWNER`] is `owner`, in creation order.
+    pub fn owned_by(&self, account: AccountId, owner: u64) -> impl Iterator<Item = &D> {
+        self.owned_ordinals(owner)
+            .iter()
+            .filter_map(|o| self.doc(*o))
+            .filter(move |d| d.account() == account)
+    }
+
     /// The documents whose [`Document::OWNER`] field is `value` (an ordinal's digits), in
     /// creation order, of every account.
     fn owned(&self, value: &str) -> &[u64] {
-        let owner = value
+        value
             .parse::<u64>()
             .ok()
-            .filter(|n| itoa::Buffer::new().format(*n) == value);
-        owner
-            .and_then(|o| self.owners.get(&o))
-            .map_or(&[], Owned::as_slice)
+            .filter(|n| itoa::Buffer::new().format(*n) == value)
+            .map_or(&[], |o| self.owned_ordinals(o))
+    }
+
+    fn owned_ordinals(&self, owner: u64) -> &[u64] {
+        self.owners.get(&owner).map_or(&[], Owned::as_slice)
     }
 
     fn own(&mut self, owner: u64, ordinal: u64) {
@@ -516,6 +526,12 @@ mod tests {
         };
         assert_eq!(listed(&t, 1, "100"), [1, 2]);
         assert_eq!(listed(&t, 2, "100"), [5], "each account its own");
+        let by_ordinal: Vec<u64> = t.owned_by(1, 100).map(|d| d.ordinal).collect();
+        assert_eq!(
+            by_ordinal,
+            [1, 2],
+            "by the owner's ordinal, as by its digits"
+        );
         assert_eq!(
             listed(&t, 1, "0100"),
             Vec::<u64>::new(),
