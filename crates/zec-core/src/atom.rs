@@ -19,12 +19,14 @@ use std::sync::{LazyLock, Mutex};
 #[derive(Clone)]
 pub struct Atom(&'static &'static str);
 
-static ATOMS: LazyLock<Mutex<HashMap<&'static str, Atom>>> = LazyLock::new(Default::default);
+type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+static ATOMS: LazyLock<Mutex<Map<&'static str, Atom>>> = LazyLock::new(Default::default);
 
 thread_local! {
     /// What this thread has interned already: decoding a million documents on two threads
     /// would otherwise take the global lock for every field.
-    static SEEN: RefCell<HashMap<&'static str, Atom>> = RefCell::new(HashMap::new());
+    static SEEN: RefCell<Map<&'static str, Atom>> = RefCell::new(Map::default());
 }
 
 impl Atom {

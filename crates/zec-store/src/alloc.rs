@@ -1,14 +1,19 @@
 //! Address allocation: private IPv4 addresses per account and subnet, public IPv4 addresses
 //! per region pool (shared by all accounts, as public addresses are).
 
-use std::collections::{HashMap, HashSet};
+use roaring::RoaringBitmap;
+use std::collections::HashMap;
 use std::net::Ipv4Addr;
 use zec_core::cidr::Ipv4Cidr;
 use zec_core::{AccountId, Atom, Instance};
 
+type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 #[derive(Debug, Default)]
 struct Pool {
-    used: HashSet<u32>,
+    /// The addresses taken, as a bitmap: a region's public pool of a million addresses is
+    /// 128 KiB, where a hash set would be several MiB.
+    used: RoaringBitmap,
     cursor: u32,
 }
 
@@ -23,7 +28,7 @@ impl Pool {
         }
         let (start, end) = (*range.start(), *range.end());
         let size = u64::from(end - start) + 1;
-        if self.used.len() as u64 >= size {
+        if self.used.len() >= size {
             return None;
         }
         let mut at = self.cursor.clamp(start, end);
@@ -37,14 +42,14 @@ impl Pool {
     }
 
     fn release(&mut self, addr: u32) {
-        self.used.remove(&addr);
+        self.used.remove(addr);
     }
 }
 
 #[derive(Debug, Default)]
 pub struct Allocator {
-    private: HashMap<(AccountId, Atom), Pool>,
-    public: HashMap<Ipv4Cidr, Pool>,
+    private: Map<(AccountId, Atom), Pool>,
+    public: Map<Ipv4Cidr, Pool>,
 }
 
 impl Allocator {
@@ -95,7 +100,7 @@ impl Allocator {
     pub fn private_taken(&self, account: AccountId, subnet_id: &str, addr: Ipv4Addr) -> bool {
         self.private
             .get(&(account, Atom::new(subnet_id)))
-            .is_some_and(|p| p.used.contains(&u32::from(addr)))
+            .is_some_and(|p| p.used.contains(u32::from(addr)))
     }
 
     /// Marks a private address as taken (a document holding it is loaded or learnt).

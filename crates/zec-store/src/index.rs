@@ -118,6 +118,10 @@ impl crate::kinds::KindIndex<Instance> for InstanceIndex {
         zec_core::ids::parse_id(id).and_then(|o| self.by_id(o))
     }
 
+    fn reserve(&mut self, n: usize) {
+        self.instances.reserve(n);
+    }
+
     fn each(&self, account: Option<AccountId>, f: &mut dyn FnMut(&Instance)) {
         self.instances
             .values()
@@ -127,11 +131,6 @@ impl crate::kinds::KindIndex<Instance> for InstanceIndex {
 }
 
 impl InstanceIndex {
-    /// Room for `n` more instances, so that loading does not rehash.
-    pub fn reserve(&mut self, n: usize) {
-        self.instances.reserve(n);
-    }
-
     /// An instance as stored, whatever its status; `None` if it is not this account's.
     pub fn get(&self, account: AccountId, id: u64) -> Option<&Instance> {
         self.instances

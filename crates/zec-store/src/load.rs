@@ -6,7 +6,7 @@
 
 use crate::core::State;
 use crate::error::{DbResult, StoreError};
-use crate::kinds::{self, ForKind, Indexes, Stored};
+use crate::kinds::{self, ForKind, Indexes, KindIndex, Stored};
 use std::sync::mpsc::sync_channel;
 use std::sync::{Arc, Mutex};
 use zec_core::Catalog;
@@ -41,9 +41,9 @@ pub(crate) fn load(
             ..State::default()
         },
     };
-    loaded.indexes.instances.reserve(count);
     struct Each<'a, 'r> {
         loaded: &'a mut Loaded,
+        count: usize,
         catalog: &'a Catalog,
         read: &'a mut Reader<'r>,
         result: DbResult<()>,
@@ -51,12 +51,13 @@ pub(crate) fn load(
     impl ForKind for Each<'_, '_> {
         fn call<D: Stored>(&mut self) {
             if self.result.is_ok() {
-                self.result = load_kind::<D>(self.loaded, self.catalog, self.read);
+                self.result = load_kind::<D>(self.loaded, self.count, self.catalog, self.read);
             }
         }
     }
     let mut each = Each {
         loaded: &mut loaded,
+        count,
         catalog,
         read,
         result: Ok(()),
@@ -67,11 +68,16 @@ pub(crate) fn load(
 }
 
 /// One kind's table: read here, decoded on two threads, installed in id order on a third.
+/// `instances` is the hint of how many instances there are.
 fn load_kind<D: Stored>(
     loaded: &mut Loaded,
+    instances: usize,
     catalog: &Catalog,
     read: &mut Reader<'_>,
 ) -> DbResult<()> {
+    if D::ONE_PER_INSTANCE {
+        D::index_mut(&mut loaded.indexes).reserve(instances);
+    }
     type Chunk = (usize, Vec<(i64, Vec<u8>)>);
     type Decoded<D> = (usize, Result<Vec<D>, StoreError>);
 

@@ -17,6 +17,7 @@ pub(crate) fn public_pool(catalog: &Catalog, i: &Instance) -> Option<zec_core::c
 impl Document for Instance {
     const KIND: KindId = KindId::Instance;
     const TABLE: &'static str = TABLE;
+    const ONE_PER_INSTANCE: bool = true;
 
     fn ordinal(&self) -> u64 {
         self.id

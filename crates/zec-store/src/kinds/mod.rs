@@ -64,6 +64,10 @@ pub trait Document: Clone + Serialize + DeserializeOwned + Send + Sync + 'static
     /// documents share (a NIC's or a disk's `instanceId`): the table keeps it as a map from
     /// that ordinal to its documents, not as a filter list of one value per document.
     const OWNER: Option<&'static str> = None;
+    /// Whether every instance comes with one of these (the instance itself, its primary NIC,
+    /// its system disk): a load makes room in the kind's index for as many documents as there
+    /// are instances before reading them, rather than growing it by doubling.
+    const ONE_PER_INSTANCE: bool = false;
     /// The value of the [`Document::OWNER`] field, if it has one.
     fn owner(&self) -> Option<u64> {
         None
@@ -115,6 +119,8 @@ pub trait KindIndex<D>: Default + Send + Sync {
     fn each(&self, account: Option<AccountId>, f: &mut dyn FnMut(&D));
     /// A document of any account by the id clients know it by.
     fn by_public(&self, id: &str) -> Option<&D>;
+    /// Room for `n` more documents.
+    fn reserve(&mut self, _n: usize) {}
 }
 
 /// A document's row as both backends keep it.
@@ -130,7 +136,16 @@ pub(crate) struct Row {
 pub(crate) type ReadRows = Vec<(u64, u64, Option<Vec<u8>>)>;
 
 pub(crate) fn encode<D: Serialize>(d: &D) -> Result<Vec<u8>, StoreError> {
-    serde_json::to_vec(d).map_err(|e| StoreError::Internal(format!("encoding a document: {e}")))
+    encode_with(d, &mut Vec::new())
+}
+
+/// Encodes in `scratch` (grown once for a round's documents, not from nothing for each one),
+/// and returns a copy of exactly the document's size.
+fn encode_with<D: Serialize>(d: &D, scratch: &mut Vec<u8>) -> Result<Vec<u8>, StoreError> {
+    scratch.clear();
+    serde_json::to_writer(&mut *scratch, d)
+        .map_err(|e| StoreError::Internal(format!("encoding a document: {e}")))?;
+    Ok(scratch.as_slice().to_vec())
 }
 
 pub(crate) fn decode<D: DeserializeOwned>(
@@ -309,6 +324,7 @@ kinds! {
 }
 
 fn rows_of<D: Document>(changes: &BTreeMap<u64, Option<D>>) -> Result<Vec<Row>, StoreError> {
+    let mut scratch = Vec::new();
     changes
         .iter()
         .map(|(ordinal, doc)| {
@@ -316,7 +332,10 @@ fn rows_of<D: Document>(changes: &BTreeMap<u64, Option<D>>) -> Result<Vec<Row>, 
                 ordinal: *ordinal,
                 account: doc.as_ref().map_or(0, Document::account),
                 due: doc.as_ref().and_then(Document::due),
-                doc: doc.as_ref().map(encode).transpose()?,
+                doc: doc
+                    .as_ref()
+                    .map(|d| encode_with(d, &mut scratch))
+                    .transpose()?,
             })
         })
         .collect()

@@ -275,6 +275,7 @@ impl Document for Nic {
     const KIND: KindId = KindId::Nic;
     const TABLE: &'static str = NICS;
     const ID_IS_ORDINAL: bool = true;
+    const ONE_PER_INSTANCE: bool = true;
     fn ordinal(&self) -> u64 {
         self.id
     }

@@ -95,6 +95,7 @@ impl Document for Disk {
     const KIND: KindId = KindId::Disk;
     const TABLE: &'static str = DISKS;
     const ID_IS_ORDINAL: bool = true;
+    const ONE_PER_INSTANCE: bool = true;
     fn ordinal(&self) -> u64 {
         self.id
     }

@@ -17,7 +17,8 @@ pub struct Table<D> {
     docs: Map<u64, Box<D>>,
     by_id: Map<Box<str>, u64>,
     accounts: Map<AccountId, Postings<(&'static str, Box<str>)>>,
-    groups: Map<(AccountId, Box<str>), usize>,
+    /// How many of each account's documents are in each resource group.
+    groups: Map<AccountId, Map<Box<str>, usize>>,
     /// Phases under way, by deadline: a document's liveness changes only when one ends.
     dues: BTreeSet<(Millis, u64)>,
     /// Documents by the value of their [`Document::OWNER`] field, in creation order.
@@ -349,13 +350,24 @@ impl<D: Document> Table<D> {
 
     fn count_group(&mut self, d: &D, add: bool) {
         let Some(g) = d.resource_group() else { return };
-        let key = (d.account(), Box::from(g));
+        let account = d.account();
         if add {
-            *self.groups.entry(key).or_default() += 1;
-        } else if let Some(n) = self.groups.get_mut(&key) {
+            let counts = self.groups.entry(account).or_default();
+            match counts.get_mut(g) {
+                Some(n) => *n += 1,
+                None => {
+                    counts.insert(g.into(), 1);
+                }
+            }
+        } else if let Some(counts) = self.groups.get_mut(&account)
+            && let Some(n) = counts.get_mut(g)
+        {
             *n = n.saturating_sub(1);
             if *n == 0 {
-                self.groups.remove(&key);
+                counts.remove(g);
+                if counts.is_empty() {
+                    self.groups.remove(&account);
+                }
             }
         }
     }
@@ -387,13 +399,24 @@ impl<D: Document> KindIndex<D> for Table<D> {
 
     fn in_group(&self, account: AccountId, group: &str) -> usize {
         self.groups
-            .get(&(account, Box::from(group)))
+            .get(&account)
+            .and_then(|counts| counts.get(group))
             .copied()
             .unwrap_or(0)
     }
 
     fn by_public(&self, id: &str) -> Option<&D> {
         self.by_public_id(id)
+    }
+
+    fn reserve(&mut self, n: usize) {
+        self.docs.reserve(n);
+        if D::OWNER.is_some() {
+            self.owners.reserve(n);
+        }
+        if !D::ID_IS_ORDINAL {
+            self.by_id.reserve(n);
+        }
     }
 
     fn each(&self, account: Option<AccountId>, f: &mut dyn FnMut(&D)) {
@@ -503,6 +526,28 @@ mod tests {
         assert_eq!(t.in_group(1, "b"), 5);
         assert!(t.by_id(1, "thing-2").is_none());
         let _ = std::marker::PhantomData::<ResourceGroup>;
+    }
+
+    #[test]
+    fn resource_group_counts_are_kept_per_account() {
+        let mut t = Table::default();
+        t.upsert(thing(1, 1, "red", "a"));
+        t.upsert(thing(2, 2, "red", "a"));
+        t.upsert(thing(3, 1, "red", "b"));
+        let counts = |t: &Table<Thing>| {
+            [(1, "a"), (2, "a"), (1, "b"), (2, "b")].map(|(account, g)| t.in_group(account, g))
+        };
+        assert_eq!(counts(&t), [1, 1, 1, 0]);
+        // Moved to another group, then out of the account's groups altogether.
+        t.upsert(thing(1, 1, "red", "b"));
+        assert_eq!(counts(&t), [0, 1, 2, 0]);
+        t.remove(1);
+        t.remove(3);
+        assert_eq!(counts(&t), [0, 1, 0, 0]);
+        assert!(
+            !t.groups.contains_key(&1),
+            "an account with nothing in a group keeps no counts"
+        );
     }
 
     #[test]
