@@ -21,10 +21,11 @@ use zec_store::{AdminDb, Scope, Store, StoreOptions};
 // The request path allocates many small, short-lived objects; mimalloc serves them faster
 // than glibc's malloc (measured with the describe-status benchmark, see the README). Built
 // without transparent huge pages (`no_thp`): mimalloc would ask the kernel for them on its
-// arenas, and where the kernel compacts memory for such regions on demand (Debian's default,
+// arenas, and where the kernel compacts memory for such regions on demand (its default,
 // `defrag=madvise`) the first touch of every 2 MiB stalls the thread that touches it: the
 // writer while it grows the index, the loader at start. Side by side at 1M instances: a
-// pinned restart 8.4–9.5 s with them, 6.9–7.2 s without (README, Performance).
+// pinned restart 7.1–17.7 s with them (the more fragmented the machine's memory, the
+// longer), 6.7–7.1 s without (README, Performance).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
