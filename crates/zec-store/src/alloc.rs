@@ -1,13 +1,11 @@
 //! Address allocation: private IPv4 addresses per account and subnet, public IPv4 addresses
 //! per region pool (shared by all accounts, as public addresses are).
 
+use crate::Map;
 use roaring::RoaringBitmap;
-use std::collections::HashMap;
 use std::net::Ipv4Addr;
 use zec_core::cidr::Ipv4Cidr;
 use zec_core::{AccountId, Atom, Instance};
-
-type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 #[derive(Debug, Default)]
 struct Pool {

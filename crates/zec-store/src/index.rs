@@ -8,16 +8,15 @@
 //! leave. Only the writer changes the index, and only with what has been committed to the
 //! durable store.
 
+use crate::Map;
 use crate::postings::Postings;
 use crate::query::{InstanceQuery, Listing, StatusRow, status_now};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use zec_core::{AccountId, Atom, Instance, Millis, Page, Target};
 use zec_types::InstanceStatus;
 
 /// Hash maps keyed by ids: foldhash, seeded per process, is several times faster than SipHash
 /// on small keys and still resists crafted collisions.
-type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
-
 #[derive(Debug, Default)]
 pub struct InstanceIndex {
     /// Boxed: a hash table holds its values inline, and sizes itself to a power of two.

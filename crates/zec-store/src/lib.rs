@@ -38,6 +38,11 @@ mod tests;
 mod view;
 mod writer;
 
+/// The hash map of every in-memory index: keys are ids, ordinals and filter values, hashed
+/// many times per request and per load, where SipHash (std's default) would cost several
+/// times foldhash's.
+type Map<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
 pub use admin::AdminDb;
 pub use backend::postgres::PgSettings;
 pub use directory::{AccessKey, Account, Directory, Scope, Token};

@@ -12,14 +12,12 @@
 //! does an account whose removed documents outnumber its live ones. Both are rare and cost one
 //! pass over the account's bitmaps.
 
+use crate::Map;
 use roaring::RoaringBitmap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::hash::Hash;
 use std::ops::Range;
-
-type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Below this many removed slots an account is never renumbered to reclaim them.
 const MIN_HOLES: usize = 4096;

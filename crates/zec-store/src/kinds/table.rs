@@ -4,13 +4,12 @@
 //! a walk of the account (unless a filter no bitmap answers is given: `also`).
 
 use super::{Document, KindIndex};
+use crate::Map;
 use crate::postings::Postings;
 use crate::query::Listing;
+use std::collections::BTreeSet;
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeSet, HashMap};
 use zec_core::{AccountId, Millis};
-
-type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 pub struct Table<D> {
     /// Boxed: a hash table holds its values inline and sizes itself to a power of two.
